@@ -1,0 +1,3 @@
+import Agora
+
+print("agora-bench")

@@ -1,0 +1,4 @@
+import Agora
+import Foundation
+
+print("agora \(AgoraVersion.current)")
