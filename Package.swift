@@ -10,10 +10,12 @@ let package = Package(
     ],
     targets: [
         .target(name: "Datalog"),
-        .target(name: "Agora", dependencies: ["Datalog"]),
+        .target(name: "DataSources", dependencies: ["Datalog"]),
+        .target(name: "Agora", dependencies: ["Datalog", "DataSources"]),
         .executableTarget(name: "AgoraCLI", dependencies: ["Agora", "Datalog"]),
         .executableTarget(name: "AgoraBench", dependencies: ["Agora", "Datalog"]),
         .testTarget(name: "DatalogTests", dependencies: ["Datalog"]),
+        .testTarget(name: "DataSourcesTests", dependencies: ["DataSources", "Datalog"]),
         .testTarget(name: "AgoraTests", dependencies: ["Agora", "Datalog", "AgoraCLI"]),
     ]
 )
