@@ -1,4 +1,31 @@
 import Agora
 import Foundation
 
-print("agora \(AgoraVersion.current)")
+let usage = """
+    usage: agora COMMAND [OPTIONS]
+
+    commands:
+      eval       evaluate a query against a policy file and facts
+      test       run policy test files
+      version    print the version
+    """
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard let command = arguments.first else {
+    FileHandle.standardError.write(Data("\(usage)\n".utf8))
+    exit(2)
+}
+let rest = Array(arguments.dropFirst())
+switch command {
+case "eval":
+    exit(EvalCommand.run(rest))
+case "test":
+    exit(TestCommand.run(rest))
+case "version", "--version":
+    print("agora \(AgoraVersion.current)")
+case "help", "--help", "-h":
+    print(usage)
+default:
+    FileHandle.standardError.write(Data("agora: unknown command '\(command)'\n\(usage)\n".utf8))
+    exit(2)
+}

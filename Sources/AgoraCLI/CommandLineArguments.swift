@@ -1,0 +1,48 @@
+/// A small parser for `--flag value`, `--switch` and positional arguments.
+struct CommandLineArguments {
+    var options: [String: String] = [:]
+    var switches: Set<String> = []
+    var positional: [String] = []
+
+    /// A usage error: the message names the argument and says what is expected.
+    struct UsageError: Error {
+        var message: String
+    }
+
+    /// Parses `arguments`, where `valued` lists the options that take a value and `flags` the
+    /// ones that do not.
+    init(_ arguments: [String], valued: Set<String>, flags: Set<String>) throws {
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            index += 1
+            if argument == "--" {
+                positional.append(contentsOf: arguments[index...])
+                break
+            }
+            guard argument.hasPrefix("--"), argument.count > 2 else {
+                positional.append(argument)
+                continue
+            }
+            var name = String(argument.dropFirst(2))
+            var inlineValue: String? = nil
+            if let equals = name.firstIndex(of: "=") {
+                inlineValue = String(name[name.index(after: equals)...])
+                name = String(name[..<equals])
+            }
+            if flags.contains(name) {
+                switches.insert(name)
+            } else if valued.contains(name) {
+                if let inlineValue {
+                    options[name] = inlineValue
+                } else {
+                    guard index < arguments.count else { throw UsageError(message: "option --\(name) needs a value") }
+                    options[name] = arguments[index]
+                    index += 1
+                }
+            } else {
+                throw UsageError(message: "unknown option --\(name)")
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+/// One argument position of a compiled literal.
+enum Slot: Hashable {
+    /// A rule variable, numbered densely from 0 within its rule.
+    case variable(Int)
+    /// An interned constant.
+    case constant(UInt32)
+    /// A position that matches any value and binds nothing: `_` or a column that a column
+    /// reference left unnamed inside a negated literal.
+    case wildcard
+}
+
+/// A body literal in the engine's form.
+struct CompiledLiteral {
+    enum Kind {
+        case positive(relation: Int)
+        case negative(relation: Int)
+        case builtin(Builtin)
+        /// A built-in that must not hold; every argument is bound before it is tested.
+        case negatedBuiltin(Builtin)
+        /// `true` (always holds) or `false` (never holds).
+        case constant(Bool)
+    }
+
+    var kind: Kind
+    var slots: [Slot]
+
+    var relation: Int? {
+        switch kind {
+        case .positive(let r), .negative(let r): return r
+        case .builtin, .negatedBuiltin, .constant: return nil
+        }
+    }
+
+    var isPositive: Bool {
+        if case .positive = kind { return true }
+        return false
+    }
+
+    var isNegatedBuiltin: Bool {
+        if case .negatedBuiltin = kind { return true }
+        return false
+    }
+
+    var isNegative: Bool {
+        if case .negative = kind { return true }
+        return false
+    }
+}
+
+/// The aggregate of a rule head: `function(variable)` at head position `position`.
+struct CompiledAggregate {
+    var function: AggregateFunction
+    var position: Int
+    var variable: Int
+}
+
+/// A rule in the engine's form: relations by id, variables by number, constants interned.
+final class CompiledRule {
+    let id: Int
+    let head: Int
+    let headSlots: [Slot]
+    let aggregate: CompiledAggregate?
+    let body: [CompiledLiteral]
+    let variableCount: Int
+    let variableNames: [String]
+    /// The rule as the policy states it, after column references became positions.
+    let source: Rule
+    private var plans: [Int: Plan] = [:]
+
+    init(
+        id: Int, head: Int, headSlots: [Slot], aggregate: CompiledAggregate?, body: [CompiledLiteral],
+        variableNames: [String], source: Rule
+    ) {
+        self.id = id
+        self.head = head
+        self.headSlots = headSlots
+        self.aggregate = aggregate
+        self.body = body
+        self.variableCount = variableNames.count
+        self.variableNames = variableNames
+        self.source = source
+    }
+
+    /// Relations the body reads, each with whether some occurrence is negated.
+    var dependencies: [(relation: Int, negative: Bool)] {
+        body.compactMap { literal in
+            switch literal.kind {
+            case .positive(let r): return (r, aggregate != nil)
+            case .negative(let r): return (r, true)
+            case .builtin, .negatedBuiltin, .constant: return nil
+            }
+        }
+    }
+
+    /// The join order for evaluating the body when `start` is already bound (a body position,
+    /// `Plan.fullBody` for nothing bound, or `Plan.headBound` for the head's variables bound).
+    func plan(start: Int, networkIndexable: (Int, Int) -> Bool) -> Plan {
+        if let plan = plans[start] { return plan }
+        let plan = Plan(rule: self, start: start, networkIndexable: networkIndexable)
+        plans[start] = plan
+        return plan
+    }
+}

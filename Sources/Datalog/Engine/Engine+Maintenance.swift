@@ -1,0 +1,393 @@
+/// Bringing strata up to date: counting for strata without recursion, semi-naive insertion
+/// and delete-and-rederive for recursive strata, and evaluation from scratch for strata whose
+/// rules changed.
+extension Engine {
+    // MARK: Binding helpers
+
+    /// Binds the literal's variables to `row`; false when a constant or a repeated variable
+    /// does not match.
+    @inline(__always)
+    func unify(
+        _ slots: [Slot], _ row: UnsafePointer<UInt32>, _ bindings: UnsafeMutablePointer<UInt32>, _ set: inout [Bool]
+    )
+        -> Bool
+    {
+        for (column, slot) in slots.enumerated() {
+            switch slot {
+            case .constant(let id):
+                if row[column] != id { return false }
+            case .variable(let v):
+                if set[v] {
+                    if bindings[v] != row[column] { return false }
+                } else {
+                    bindings[v] = row[column]
+                    set[v] = true
+                }
+            case .wildcard:
+                continue
+            }
+        }
+        return true
+    }
+
+    /// Writes the head tuple of `rule` for `bindings` into `out`.
+    @inline(__always)
+    func headTuple(_ rule: CompiledRule, _ bindings: UnsafePointer<UInt32>, into out: UnsafeMutablePointer<UInt32>) {
+        for (i, slot) in rule.headSlots.enumerated() {
+            switch slot {
+            case .constant(let id): out[i] = id
+            case .variable(let v): out[i] = bindings[v]
+            case .wildcard: out[i] = 0
+            }
+        }
+    }
+
+    /// The distinct keys (values of the literal's non-wildcard columns) among the changed rows
+    /// of a negated literal's relation, each with whether a matching row exists now.
+    /// Only keys whose existence flipped are returned.
+    func flippedKeys(of literal: CompiledLiteral) -> [(key: [UInt32], existsNow: Bool)] {
+        let relation = relations[literal.relation!]
+        let columns = literal.slots.indices.filter { literal.slots[$0] != .wildcard }
+        var seen = Set<[UInt32]>()
+        var result: [(key: [UInt32], existsNow: Bool)] = []
+        for r in relation.changedRows {
+            let row = relation.row(r)
+            let key = columns.map { row[$0] }
+            guard seen.insert(key).inserted else { continue }
+            let before = anyRow(relation, columns: columns, key: key, old: true)
+            let now = anyRow(relation, columns: columns, key: key, old: false)
+            if before != now { result.append((key, now)) }
+        }
+        return result
+    }
+
+    private func anyRow(_ relation: Relation, columns: [Int], key: [UInt32], old: Bool) -> Bool {
+        if columns.count == relation.arity {
+            guard let r = key.withUnsafeBufferPointer({ relation.find($0.baseAddress!) }) else { return false }
+            return relation.isPresent(r, old: old)
+        }
+        if columns.isEmpty {
+            for r in 0..<Int32(relation.rowCount) where relation.isPresent(r, old: old) { return true }
+            return false
+        }
+        var mask: UInt64 = 0
+        for c in columns { mask |= 1 << UInt64(c) }
+        let index = relation.index(for: mask)
+        var r = key.withUnsafeBufferPointer { index.first($0.baseAddress!, relation: relation) }
+        while r >= 0 {
+            if relation.isPresent(r, old: old) { return true }
+            r = index.next[Int(r)]
+        }
+        return false
+    }
+
+    /// Calls `body` with the initial bindings for each change of body literal `position` that
+    /// matters in the given direction (`insertions` true: the literal became true for those
+    /// bindings; false: it became false).
+    func forEachLiteralChange(
+        _ rule: CompiledRule, _ position: Int, insertions: Bool, _ body: (UnsafePointer<UInt32>) -> Void
+    ) {
+        let literal = rule.body[position]
+        guard let relationID = literal.relation else { return }
+        let relation = relations[relationID]
+        if relation.changedRows.isEmpty { return }
+        var bindings = [UInt32](repeating: 0, count: max(rule.variableCount, 1))
+        var set = [Bool](repeating: false, count: rule.variableCount)
+        if literal.isPositive {
+            for r in relation.changedRows {
+                let now = relation.isPresent(r)
+                guard now != relation.wasPresent(r), now == insertions else { continue }
+                for i in set.indices { set[i] = false }
+                let matched = bindings.withUnsafeMutableBufferPointer {
+                    unify(literal.slots, relation.row(r), $0.baseAddress!, &set)
+                }
+                if matched { bindings.withUnsafeBufferPointer { body($0.baseAddress!) } }
+            }
+        } else {
+            let columns = literal.slots.indices.filter { literal.slots[$0] != .wildcard }
+            let keySlots = columns.map { literal.slots[$0] }
+            for (key, existsNow) in flippedKeys(of: literal) where existsNow != insertions {
+                for i in set.indices { set[i] = false }
+                let matched = bindings.withUnsafeMutableBufferPointer { buffer in
+                    key.withUnsafeBufferPointer { unify(keySlots, $0.baseAddress!, buffer.baseAddress!, &set) }
+                }
+                if matched { bindings.withUnsafeBufferPointer { body($0.baseAddress!) } }
+            }
+        }
+    }
+
+    // MARK: Counting
+
+    /// Applies the delta rules of a stratum without recursion: each changed body row adds or
+    /// removes the derivations it takes part in, reading earlier body positions in the new view
+    /// and later ones in the old view, so every derivation is counted once.
+    func maintainCounting(_ stratum: Stratum) {
+        let head = relations[stratum.relations[0]]
+        var deltas: [Int32: Int] = [:]
+        let scratch = UnsafeMutablePointer<UInt32>.allocate(capacity: max(head.arity, 1))
+        defer { scratch.deallocate() }
+
+        for id in stratum.rules {
+            let rule = rules[id]!
+            if rule.aggregate != nil {
+                maintainAggregate(rule)
+                continue
+            }
+            for position in rule.body.indices {
+                guard let relation = rule.body[position].relation, !relations[relation].changedRows.isEmpty else {
+                    continue
+                }
+                let plan = rule.plan(start: position, networkIndexable: { _, _ in true })
+                for direction in [true, false] {
+                    let sign = direction ? 1 : -1
+                    forEachLiteralChange(rule, position, insertions: direction) { bindings in
+                        join.run(rule, plan, view: .split(position), bindings: bindings) { full in
+                            headTuple(rule, full, into: scratch)
+                            deltas[head.findOrAdd(scratch), default: 0] += sign
+                            return true
+                        }
+                    }
+                }
+            }
+        }
+        for (r, delta) in deltas where delta != 0 { head.addCount(r, delta) }
+    }
+
+    // MARK: Recursive strata
+
+    /// Delete-and-rederive, then semi-naive insertion, for a recursive stratum.
+    func maintainRecursive(_ stratum: Stratum) {
+        let members = Set(stratum.relations)
+        let stratumRules = stratum.rules.map { rules[$0]! }
+
+        // 1. Over-delete: everything derivable, in the old state, from what went away.
+        var overdeleted: [(relation: Int, row: Int32)] = []
+        var frontier: [(relation: Int, row: Int32)] = []
+        for relation in stratum.relations {
+            let stored = relations[relation]
+            for r in stored.changedRows where stored.wasPresent(r) && !stored.isPresent(r) {
+                frontier.append((relation, r))
+            }
+        }
+        let overdelete: (CompiledRule, UnsafeMutablePointer<UInt32>, UnsafeMutablePointer<UInt32>) -> Void = {
+            rule, full, scratch in
+            self.headTuple(rule, full, into: scratch)
+            let stored = self.relations[rule.head]
+            guard let r = stored.find(scratch), stored.count(r) > 0 else { return }
+            stored.setCount(r, 0)
+            overdeleted.append((rule.head, r))
+            if !stored.isPresent(r) { frontier.append((rule.head, r)) }
+        }
+        withScratch(stratum) { scratch in
+            for rule in stratumRules {
+                for position in rule.body.indices {
+                    guard let relation = rule.body[position].relation, !members.contains(relation) else { continue }
+                    let plan = rule.plan(start: position, networkIndexable: { _, _ in true })
+                    forEachLiteralChange(rule, position, insertions: false) { bindings in
+                        join.run(rule, plan, view: .old, bindings: bindings) { full in
+                            overdelete(rule, full, scratch)
+                            return true
+                        }
+                    }
+                }
+            }
+            while !frontier.isEmpty {
+                let current = frontier
+                frontier = []
+                for (relation, r) in current {
+                    forEachOccurrence(of: relation, row: r, in: stratumRules) { rule, position, bindings in
+                        let plan = rule.plan(start: position, networkIndexable: { _, _ in true })
+                        join.run(rule, plan, view: .old, bindings: bindings) { full in
+                            overdelete(rule, full, scratch)
+                            return true
+                        }
+                    }
+                }
+            }
+        }
+
+        // 2. Rederive: over-deleted rows that still have a derivation in the new state.
+        var inserted: [(relation: Int, row: Int32)] = []
+        for (relation, r) in overdeleted where relations[relation].count(r) == 0 {
+            if isDerivable(relation, r, rules: stratumRules) {
+                let stored = relations[relation]
+                let wasPresent = stored.isPresent(r)
+                stored.setCount(r, 1)
+                if !wasPresent { inserted.append((relation, r)) }
+            }
+        }
+
+        // 3. Insert: new facts, rederived rows and what new lower rows derive, to a fixpoint.
+        for relation in stratum.relations {
+            let stored = relations[relation]
+            for r in stored.changedRows where !stored.wasPresent(r) && stored.isPresent(r) && stored.count(r) == 0 {
+                inserted.append((relation, r))
+            }
+        }
+        var pending: [(relation: Int, tuple: [UInt32])] = []
+        withScratch(stratum) { scratch in
+            for rule in stratumRules {
+                for position in rule.body.indices {
+                    guard let relation = rule.body[position].relation, !members.contains(relation) else { continue }
+                    let plan = rule.plan(start: position, networkIndexable: { _, _ in true })
+                    forEachLiteralChange(rule, position, insertions: true) { bindings in
+                        join.run(rule, plan, view: .new, bindings: bindings) { full in
+                            collectCandidate(rule, full, scratch, &pending)
+                            return true
+                        }
+                    }
+                }
+            }
+        }
+        inserted.append(contentsOf: insertPending(&pending))
+        propagateInsertions(inserted, rules: stratumRules)
+    }
+
+    /// Semi-naive propagation of newly present rows through the stratum's rules.
+    func propagateInsertions(_ initial: [(relation: Int, row: Int32)], rules stratumRules: [CompiledRule]) {
+        var frontier = initial
+        let arity = stratumRules.map { relations[$0.head].arity }.max() ?? 1
+        let scratch = UnsafeMutablePointer<UInt32>.allocate(capacity: max(arity, 1))
+        defer { scratch.deallocate() }
+        var pending: [(relation: Int, tuple: [UInt32])] = []
+        while !frontier.isEmpty {
+            for (relation, r) in frontier {
+                forEachOccurrence(of: relation, row: r, in: stratumRules) { rule, position, bindings in
+                    let plan = rule.plan(start: position, networkIndexable: { _, _ in true })
+                    join.run(rule, plan, view: .new, bindings: bindings) { full in
+                        collectCandidate(rule, full, scratch, &pending)
+                        return true
+                    }
+                }
+            }
+            frontier = insertPending(&pending)
+        }
+    }
+
+    /// Queues the rule's head for `full` unless it is already derived.
+    @inline(__always)
+    func collectCandidate(
+        _ rule: CompiledRule, _ full: UnsafeMutablePointer<UInt32>, _ scratch: UnsafeMutablePointer<UInt32>,
+        _ pending: inout [(relation: Int, tuple: [UInt32])]
+    ) {
+        headTuple(rule, full, into: scratch)
+        let stored = relations[rule.head]
+        if let r = stored.find(scratch), stored.count(r) > 0 { return }
+        pending.append((rule.head, Array(UnsafeBufferPointer(start: scratch, count: stored.arity))))
+    }
+
+    /// Marks queued rows as derived; returns the rows that became present.
+    func insertPending(_ pending: inout [(relation: Int, tuple: [UInt32])]) -> [(relation: Int, row: Int32)] {
+        var fresh: [(relation: Int, row: Int32)] = []
+        for (relation, tuple) in pending {
+            let stored = relations[relation]
+            let r = tuple.withUnsafeBufferPointer { stored.findOrAdd($0.baseAddress ?? UnsafePointer(bitPattern: 8)!) }
+            if stored.count(r) > 0 { continue }
+            let wasPresent = stored.isPresent(r)
+            stored.setCount(r, 1)
+            if !wasPresent { fresh.append((relation, r)) }
+        }
+        pending.removeAll(keepingCapacity: true)
+        return fresh
+    }
+
+    /// Calls `body` for each positive occurrence of `relation` in the rules, with the
+    /// occurrence bound to row `r`.
+    func forEachOccurrence(
+        of relation: Int, row r: Int32, in stratumRules: [CompiledRule],
+        _ body: (CompiledRule, Int, UnsafePointer<UInt32>) -> Void
+    ) {
+        let stored = relations[relation]
+        for rule in stratumRules {
+            for (position, literal) in rule.body.enumerated() {
+                guard case .positive(let target) = literal.kind, target == relation else { continue }
+                var bindings = [UInt32](repeating: 0, count: max(rule.variableCount, 1))
+                var set = [Bool](repeating: false, count: rule.variableCount)
+                let matched = bindings.withUnsafeMutableBufferPointer {
+                    unify(literal.slots, stored.row(r), $0.baseAddress!, &set)
+                }
+                if matched { bindings.withUnsafeBufferPointer { body(rule, position, $0.baseAddress!) } }
+            }
+        }
+    }
+
+    /// Whether some rule derives row `r` of `relation` from the current state.
+    func isDerivable(_ relation: Int, _ r: Int32, rules candidates: [CompiledRule]) -> Bool {
+        let stored = relations[relation]
+        for rule in candidates where rule.head == relation {
+            var bindings = [UInt32](repeating: 0, count: max(rule.variableCount, 1))
+            var set = [Bool](repeating: false, count: rule.variableCount)
+            let matched = bindings.withUnsafeMutableBufferPointer {
+                unify(rule.headSlots, stored.row(r), $0.baseAddress!, &set)
+            }
+            guard matched else { continue }
+            let plan = rule.plan(start: Plan.headBound, networkIndexable: { _, _ in true })
+            var found = false
+            bindings.withUnsafeBufferPointer { initial in
+                join.run(rule, plan, view: .new, bindings: initial.baseAddress!) { _ in
+                    found = true
+                    return false
+                }
+            }
+            if found { return true }
+        }
+        return false
+    }
+
+    func withScratch(_ stratum: Stratum, _ body: (UnsafeMutablePointer<UInt32>) -> Void) {
+        let arity = stratum.relations.map { relations[$0].arity }.max() ?? 1
+        let scratch = UnsafeMutablePointer<UInt32>.allocate(capacity: max(arity, 1))
+        defer { scratch.deallocate() }
+        body(scratch)
+    }
+
+    // MARK: Evaluation from scratch
+
+    /// Re-evaluates a stratum whose rules changed: every derivation count is reset and the
+    /// rules run over the current (new) state of everything below.
+    func rebuildStratum(_ stratum: Stratum) {
+        for relation in stratum.relations {
+            let stored = relations[relation]
+            for r in 0..<Int32(stored.rowCount) where stored.count(r) > 0 { stored.setCount(r, 0) }
+        }
+        let stratumRules = stratum.rules.map { rules[$0]! }
+        if !stratum.recursive {
+            let head = relations[stratum.relations[0]]
+            var deltas: [Int32: Int] = [:]
+            withScratch(stratum) { scratch in
+                for rule in stratumRules {
+                    if rule.aggregate != nil {
+                        rebuildAggregate(rule)
+                        continue
+                    }
+                    let plan = rule.plan(start: Plan.fullBody, networkIndexable: { _, _ in true })
+                    let none = [UInt32](repeating: 0, count: max(rule.variableCount, 1))
+                    none.withUnsafeBufferPointer { initial in
+                        join.run(rule, plan, view: .new, bindings: initial.baseAddress!) { full in
+                            headTuple(rule, full, into: scratch)
+                            deltas[head.findOrAdd(scratch), default: 0] += 1
+                            return true
+                        }
+                    }
+                }
+            }
+            for (r, delta) in deltas { head.addCount(r, delta) }
+            return
+        }
+
+        var pending: [(relation: Int, tuple: [UInt32])] = []
+        withScratch(stratum) { scratch in
+            for rule in stratumRules {
+                let plan = rule.plan(start: Plan.fullBody, networkIndexable: { _, _ in true })
+                let none = [UInt32](repeating: 0, count: max(rule.variableCount, 1))
+                none.withUnsafeBufferPointer { initial in
+                    join.run(rule, plan, view: .new, bindings: initial.baseAddress!) { full in
+                        collectCandidate(rule, full, scratch, &pending)
+                        return true
+                    }
+                }
+            }
+        }
+        propagateInsertions(insertPending(&pending), rules: stratumRules)
+    }
+}

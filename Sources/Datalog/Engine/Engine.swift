@@ -1,0 +1,268 @@
+/// The change of one relation during an update: rows that became present and rows that left.
+public struct RelationChange {
+    public var relation: Int
+    public var inserted: [[UInt32]]
+    public var deleted: [[UInt32]]
+}
+
+/// The incremental Datalog engine: stored relations, compiled rules and their strata.
+///
+/// Every relation is materialized. An update (`begin`, fact and rule changes, `commit`) is
+/// evaluated bottom-up, stratum by stratum, touching only what the changes reach: strata without
+/// recursion keep a derivation count per row and apply delta rules (counting); recursive strata
+/// use semi-naive evaluation for insertions and delete-and-rederive for deletions. `commit`
+/// returns the exact change of every derived relation.
+///
+/// The engine is not thread-safe; its owner serialises access.
+public final class Engine {
+    let interner = Interner()
+    var relations: [Relation] = []
+    private(set) var relationIDs: [String: Int] = [:]
+    private(set) var recursionAllowed: [Bool] = []
+    private(set) var rules: [Int: CompiledRule] = [:]
+    private var nextRuleID = 0
+    private(set) var rulesByHead: [[Int]] = []
+    var strata: [Stratum] = []
+    /// For each relation, the strata with a rule that reads it.
+    var readerStrata: [[Int]] = []
+    var aggregateStates: [Int: AggregateState] = [:]
+    var builtinContext = BuiltinContext(now: 0)
+    private var addressCache: [UInt32: (high: UInt64, low: UInt64)?] = [:]
+    private var networkCache: [UInt32: (high: UInt64, low: UInt64, length: Int)?] = [:]
+    lazy var join = Join(engine: self)
+
+    // State of the update in progress.
+    private(set) var inUpdate = false
+    var pendingAdded: [CompiledRule] = []
+    var pendingRemoved: [Int] = []
+    var touched: [Bool] = []
+    var touchedList: [Int] = []
+
+    public init() {}
+
+    // MARK: Relations
+
+    /// The id of the relation named `name`, creating it with `arity` columns when new.
+    func relationID(_ name: String, arity: Int, allowsRecursion: Bool) -> Int {
+        if let id = relationIDs[name] { return id }
+        let id = relations.count
+        relations.append(Relation(id: id, name: name, arity: arity))
+        relationIDs[name] = id
+        recursionAllowed.append(allowsRecursion)
+        rulesByHead.append([])
+        readerStrata.append([])
+        touched.append(false)
+        relationStratum.append(-1)
+        return id
+    }
+
+    func existingRelation(_ name: String) -> Relation? { relationIDs[name].map { relations[$0] } }
+
+    func relationName(_ id: Int) -> String { relations[id].name }
+
+    func setRecursionAllowed(_ relation: Int, _ allowed: Bool) { recursionAllowed[relation] = allowed }
+
+    var allRules: [CompiledRule] { rules.keys.sorted().map { rules[$0]! } }
+
+    func newRuleID() -> Int {
+        nextRuleID += 1
+        return nextRuleID
+    }
+
+    // MARK: Addresses for the network index
+
+    func address(of id: UInt32) -> (high: UInt64, low: UInt64)? {
+        if let cached = addressCache[id] { return cached }
+        var parsed: (high: UInt64, low: UInt64)? = nil
+        if case .string(let text) = interner.value(id), let address = IPAddress(text) {
+            parsed = (address.high, address.low)
+        }
+        addressCache[id] = parsed
+        return parsed
+    }
+
+    func network(of id: UInt32) -> (high: UInt64, low: UInt64, length: Int)? {
+        if let cached = networkCache[id] { return cached }
+        var parsed: (high: UInt64, low: UInt64, length: Int)? = nil
+        if case .string(let text) = interner.value(id), let network = IPNetwork(text) {
+            let length = network.address.isIPv4 ? network.prefixLength + 96 : network.prefixLength
+            parsed = (network.address.high, network.address.low, length)
+        }
+        networkCache[id] = parsed
+        return parsed
+    }
+
+    func networkIndex(_ relation: Relation, column: Int) -> NetworkIndex {
+        if let index = relation.networkIndexes[column] { return index }
+        let index = NetworkIndex(parse: { [unowned self] id in self.network(of: id) })
+        for r in 0..<Int32(relation.rowCount) { index.add(row: r, value: relation.row(r)[column]) }
+        relation.networkIndexes[column] = index
+        return index
+    }
+
+    // MARK: Checking a program change
+
+    /// The strata the program would have after adding and removing rules, or the cycle that
+    /// makes it invalid. Changes nothing.
+    func strata(adding added: [CompiledRule], removing removed: Set<Int>, allowsRecursion: (Int) -> Bool)
+        throws(CycleError) -> [Stratum]
+    {
+        var all = rules.values.filter { !removed.contains($0.id) }
+        all.append(contentsOf: added)
+        all.sort { $0.id < $1.id }
+        return try Stratifier.strata(rules: all, recursionAllowed: allowsRecursion)
+    }
+
+    // MARK: Updates
+
+    /// Starts an update. Relations with many dead rows are compacted first.
+    func begin() {
+        precondition(!inUpdate, "begin() inside an update")
+        inUpdate = true
+        for relation in relations where relation.rowCount > 1024 && relation.deadCount * 2 > relation.rowCount {
+            relation.compact()
+        }
+    }
+
+    @inline(__always)
+    func markTouched(_ relation: Int) {
+        if !touched[relation] {
+            touched[relation] = true
+            touchedList.append(relation)
+        }
+    }
+
+    /// Adds (`present` true) or removes a fact. Returns false when nothing changed.
+    @discardableResult
+    func setFact(_ relation: Int, _ tuple: UnsafePointer<UInt32>, present: Bool) -> Bool {
+        precondition(inUpdate, "setFact() outside an update")
+        let stored = relations[relation]
+        let r: Int32
+        if present {
+            r = stored.findOrAdd(tuple)
+        } else {
+            guard let existing = stored.find(tuple) else { return false }
+            r = existing
+        }
+        guard stored.setFact(r, present) else { return false }
+        markTouched(relation)
+        return true
+    }
+
+    func setFact(_ relation: Int, _ tuple: [UInt32], present: Bool) -> Bool {
+        tuple.withUnsafeBufferPointer {
+            setFact(relation, $0.baseAddress ?? UnsafePointer(bitPattern: 8)!, present: present)
+        }
+    }
+
+    func addRule(_ rule: CompiledRule) { pendingAdded.append(rule) }
+
+    func removeRule(_ id: Int) { pendingRemoved.append(id) }
+
+    /// Applies the update and returns the change of every derived relation.
+    ///
+    /// Rule changes must have been checked with `strata(adding:removing:)`; this recomputes the
+    /// strata and re-evaluates from scratch only the strata whose rules changed.
+    func commit() -> [RelationChange] {
+        precondition(inUpdate, "commit() outside an update")
+        var rebuild = Set<Int>()
+        if !pendingAdded.isEmpty || !pendingRemoved.isEmpty { rebuild = applyRuleChanges() }
+
+        var queue = Set<Int>(rebuild)
+        for relation in touchedList {
+            for s in readerStrata[relation] { queue.insert(s) }
+        }
+        for relation in touchedList where relationStratum[relation] >= 0 { queue.insert(relationStratum[relation]) }
+        processStrata(queue, rebuild: rebuild)
+
+        var changes: [RelationChange] = []
+        for relation in touchedList {
+            let stored = relations[relation]
+            if !rulesByHead[relation].isEmpty {
+                var change = RelationChange(relation: relation, inserted: [], deleted: [])
+                stored.forEachNetChange { r, nowPresent in
+                    if nowPresent {
+                        change.inserted.append(stored.values(of: r))
+                    } else {
+                        change.deleted.append(stored.values(of: r))
+                    }
+                }
+                if !change.inserted.isEmpty || !change.deleted.isEmpty { changes.append(change) }
+            }
+            stored.clearChanges()
+            touched[relation] = false
+        }
+        touchedList.removeAll(keepingCapacity: true)
+        inUpdate = false
+        return changes
+    }
+
+    /// The stratum of each derived relation, or -1 for relations without rules.
+    var relationStratum: [Int] = []
+
+    private func applyRuleChanges() -> Set<Int> {
+        let removed = Set(pendingRemoved)
+        var changedHeads = Set<Int>()
+        for id in removed {
+            if let rule = rules.removeValue(forKey: id) {
+                changedHeads.insert(rule.head)
+                rulesByHead[rule.head].removeAll { $0 == id }
+                aggregateStates[id] = nil
+            }
+        }
+        for rule in pendingAdded {
+            rules[rule.id] = rule
+            rulesByHead[rule.head].append(rule.id)
+            changedHeads.insert(rule.head)
+        }
+        pendingAdded = []
+        pendingRemoved = []
+
+        let oldStrata = Set(strata.map { $0.relations })
+        // The program was checked before the update began, so stratification succeeds here.
+        strata = (try? Stratifier.strata(rules: allRules, recursionAllowed: { self.recursionAllowed[$0] })) ?? strata
+        relationStratum = [Int](repeating: -1, count: relations.count)
+        for i in readerStrata.indices { readerStrata[i] = [] }
+        var rebuild = Set<Int>()
+        for (s, stratum) in strata.enumerated() {
+            for relation in stratum.relations { relationStratum[relation] = s }
+            for id in stratum.rules {
+                for dependency in rules[id]!.dependencies where !readerStrata[dependency.relation].contains(s) {
+                    readerStrata[dependency.relation].append(s)
+                }
+            }
+            if !oldStrata.contains(stratum.relations) || stratum.relations.contains(where: changedHeads.contains) {
+                rebuild.insert(s)
+            }
+        }
+        // Relations that lost their last rule keep only their facts.
+        for head in changedHeads where rulesByHead[head].isEmpty {
+            let stored = relations[head]
+            for r in 0..<Int32(stored.rowCount) where stored.count(r) > 0 { stored.setCount(r, 0) }
+            markTouched(head)
+        }
+        return rebuild
+    }
+
+    private func processStrata(_ initial: Set<Int>, rebuild: Set<Int>) {
+        var queue = initial
+        var s = 0
+        while !queue.isEmpty {
+            guard let next = queue.min() else { break }
+            queue.remove(next)
+            s = next
+            let stratum = strata[s]
+            if rebuild.contains(s) {
+                rebuildStratum(stratum)
+            } else if stratum.recursive {
+                maintainRecursive(stratum)
+            } else {
+                maintainCounting(stratum)
+            }
+            for relation in stratum.relations where relations[relation].hasNetChanges {
+                markTouched(relation)
+                for reader in readerStrata[relation] where reader > s { queue.insert(reader) }
+            }
+        }
+    }
+}

@@ -1,0 +1,209 @@
+/// A join order for a rule body, fixed when first needed and cached on the rule.
+///
+/// Planning is greedy: filters (negations, built-ins, constants) go as soon as their inputs are
+/// bound; otherwise the positive literal with the most bound columns comes next, because its
+/// index lookup is the most selective. A positive literal whose network column feeds
+/// `ip_in_network` with a bound address becomes a network-index probe instead of a scan.
+struct Plan {
+    static let fullBody = -1
+    static let headBound = -2
+
+    struct Step {
+        enum Operation {
+            case lookup
+            case negation
+            case builtin(Builtin)
+            case negatedBuiltin(Builtin)
+            case constant(Bool)
+            /// Probe the network index on `column` with the address in `address`.
+            case network(column: Int, address: Slot)
+        }
+
+        var operation: Operation
+        var literal: Int
+        var relation: Int
+        /// Columns whose values are known before the step (constants and bound variables).
+        var mask: UInt64
+        /// Values of the masked columns, in column order.
+        var keySlots: [Slot]
+        /// Where the step's lookup key sits in the join frame, after the variables.
+        var keyOffset: Int
+        var isFullKey: Bool
+        /// Variables first bound by this step, with the column that binds them.
+        var binds: [(column: Int, variable: Int)]
+        /// Columns that must equal a variable bound earlier in this same step.
+        var checks: [(column: Int, variable: Int)]
+        /// Built-ins only: argument slots, and which outputs were unbound before the step.
+        var arguments: [Slot]
+        var unboundOutputs: [Bool]
+    }
+
+    var steps: [Step] = []
+    /// Variables bound before the first step.
+    var initiallyBound: [Bool]
+    /// Values a join frame holds: the variables, then each step's key.
+    var frameSize: Int
+
+    init(rule: CompiledRule, start: Int, networkIndexable: (Int, Int) -> Bool) {
+        var bound = [Bool](repeating: false, count: rule.variableCount)
+        if start >= 0 {
+            for case .variable(let v) in rule.body[start].slots { bound[v] = true }
+        } else if start == Plan.headBound {
+            for case .variable(let v) in rule.headSlots { bound[v] = true }
+        }
+        initiallyBound = bound
+
+        var remaining = Array(rule.body.indices).filter { $0 != start }
+        while !remaining.isEmpty {
+            let choice = Plan.chooseNext(
+                rule: rule, remaining: remaining, bound: bound, networkIndexable: networkIndexable)
+            steps.append(Plan.makeStep(rule: rule, choice: choice, bound: &bound))
+            remaining.removeAll { $0 == choice.literal }
+        }
+        var offset = rule.variableCount
+        for i in steps.indices {
+            steps[i].keyOffset = offset
+            offset += steps[i].keySlots.count
+        }
+        frameSize = offset
+    }
+
+    private struct Choice {
+        var literal: Int
+        var network: (column: Int, address: Slot)?
+    }
+
+    private static func isBound(_ slot: Slot, _ bound: [Bool]) -> Bool {
+        switch slot {
+        case .constant: return true
+        case .variable(let v): return bound[v]
+        case .wildcard: return false
+        }
+    }
+
+    private static func chooseNext(
+        rule: CompiledRule, remaining: [Int], bound: [Bool], networkIndexable: (Int, Int) -> Bool
+    ) -> Choice {
+        // Filters whose inputs are bound go first.
+        for j in remaining {
+            let literal = rule.body[j]
+            switch literal.kind {
+            case .negative:
+                let ready = literal.slots.allSatisfy { slot in
+                    if case .variable(let v) = slot { return bound[v] }
+                    return true
+                }
+                if ready { return Choice(literal: j) }
+            case .builtin(let builtin):
+                if literal.slots.prefix(builtin.inputCount).allSatisfy({ isBound($0, bound) }) {
+                    return Choice(literal: j)
+                }
+            case .negatedBuiltin:
+                if literal.slots.allSatisfy({ isBound($0, bound) }) { return Choice(literal: j) }
+            case .constant:
+                return Choice(literal: j)
+            case .positive:
+                continue
+            }
+        }
+
+        // A network-index probe, when an address is bound and the network column is not.
+        for j in remaining {
+            guard case .builtin(let builtin) = rule.body[j].kind, builtin.name == "ip_in_network" else { continue }
+            let slots = rule.body[j].slots
+            guard isBound(slots[0], bound), case .variable(let network) = slots[1], !bound[network] else { continue }
+            for k in remaining {
+                guard case .positive(let relation) = rule.body[k].kind else { continue }
+                let hasOtherBound = rule.body[k].slots.contains { isBound($0, bound) }
+                if hasOtherBound { continue }
+                if let column = rule.body[k].slots.firstIndex(of: .variable(network)),
+                    networkIndexable(relation, column)
+                {
+                    return Choice(literal: k, network: (column, slots[0]))
+                }
+            }
+        }
+
+        // Otherwise the positive literal with the most bound columns, earliest on a tie.
+        var best = -1
+        var bestBound = -1
+        for j in remaining {
+            guard rule.body[j].isPositive else { continue }
+            let count = rule.body[j].slots.filter { isBound($0, bound) }.count
+            if count > bestBound {
+                best = j
+                bestBound = count
+            }
+        }
+        // The compiler rejects unsafe rules, so a positive literal is always left here.
+        precondition(best >= 0, "no positive literal left to bind the remaining variables")
+        return Choice(literal: best)
+    }
+
+    private static func makeStep(rule: CompiledRule, choice: Choice, bound: inout [Bool]) -> Step {
+        let literal = rule.body[choice.literal]
+        var step = Step(
+            operation: .lookup, literal: choice.literal, relation: literal.relation ?? -1, mask: 0, keySlots: [],
+            keyOffset: 0, isFullKey: false, binds: [], checks: [], arguments: literal.slots, unboundOutputs: [])
+
+        switch literal.kind {
+        case .constant(let value):
+            step.operation = .constant(value)
+            return step
+        case .builtin(let builtin):
+            step.operation = .builtin(builtin)
+            for slot in literal.slots.dropFirst(builtin.inputCount) {
+                if case .variable(let v) = slot, !bound[v] {
+                    step.unboundOutputs.append(true)
+                    bound[v] = true
+                } else {
+                    step.unboundOutputs.append(false)
+                }
+            }
+            return step
+        case .negatedBuiltin(let builtin):
+            step.operation = .negatedBuiltin(builtin)
+            return step
+        case .negative:
+            step.operation = .negation
+        case .positive:
+            if let network = choice.network {
+                step.operation = .network(column: network.column, address: network.address)
+            }
+        }
+
+        var newlyBound: [Int: Int] = [:]
+        for (column, slot) in literal.slots.enumerated() {
+            switch slot {
+            case .constant:
+                step.mask |= 1 << UInt64(column)
+                step.keySlots.append(slot)
+            case .variable(let v) where bound[v]:
+                step.mask |= 1 << UInt64(column)
+                step.keySlots.append(slot)
+            case .variable(let v):
+                if newlyBound[v] != nil {
+                    step.checks.append((column, v))
+                } else {
+                    newlyBound[v] = column
+                    step.binds.append((column, v))
+                }
+            case .wildcard:
+                continue
+            }
+        }
+        if case .network = step.operation {
+            // The network probe reads whole rows, so every known column is checked, not keyed.
+            for (column, slot) in literal.slots.enumerated() where step.mask & (1 << UInt64(column)) != 0 {
+                if case .variable(let v) = slot { step.checks.append((column, v)) }
+            }
+            step.mask = 0
+            step.keySlots = []
+        }
+        step.isFullKey = step.keySlots.count == literal.slots.count
+        if literal.isPositive {
+            for (_, v) in step.binds { bound[v] = true }
+        }
+        return step
+    }
+}

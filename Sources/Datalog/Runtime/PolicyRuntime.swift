@@ -1,0 +1,179 @@
+/// One statement to insert into or delete from a policy, as part of an atomic batch.
+public struct PolicyChange: Sendable {
+    public var policy: String
+    public var statement: Rule
+    public var insert: Bool
+
+    public init(policy: String, statement: Rule, insert: Bool) {
+        self.policy = policy
+        self.statement = statement
+        self.insert = insert
+    }
+}
+
+/// A policy's stored state: its kind, its declared schema and its rules in insertion order.
+final class PolicyState {
+    let name: String
+    let kind: PolicyKind
+    /// Declared columns per table; only data-source policies have them.
+    var schema: [String: [String]]
+    var rules: [StoredRule] = []
+
+    init(name: String, kind: PolicyKind, schema: [String: [String]]) {
+        self.name = name
+        self.kind = kind
+        self.schema = schema
+    }
+}
+
+/// A rule as a policy keeps it.
+struct StoredRule {
+    /// The engine's rule id (action policies keep their rules out of the engine, with id 0).
+    var engineID: Int
+    var rule: Rule
+    var normal: NormalRule
+    /// Equal for rules with the same head and the same set of body literals.
+    var identity: String
+}
+
+/// Named policies over one incremental engine, with Congress's semantics for each kind.
+///
+/// Every change goes through `apply`, which checks the whole batch (syntax, safety, arity,
+/// schemas, stratification) before changing anything, so a batch that fails a check leaves
+/// the state as it was. Each successful change returns the delta of every derived table.
+public final class PolicyRuntime {
+    public let engine: Engine
+    var policies: [String: PolicyState] = [:]
+    private let now: () -> Int64
+
+    /// - Parameter now: the wall clock, in UTC seconds since 1970, for the `now` built-in.
+    public init(now: @escaping () -> Int64 = { 0 }) {
+        engine = Engine()
+        self.now = now
+    }
+
+    // MARK: Policies
+
+    public var policyNames: [String] { policies.keys.sorted() }
+
+    public func kind(of policy: String) -> PolicyKind? { policies[policy]?.kind }
+
+    public func schema(of policy: String) -> [String: [String]] { policies[policy]?.schema ?? [:] }
+
+    /// The rules of a policy as they were written, in insertion order.
+    public func rules(of policy: String) -> [Rule] { policies[policy]?.rules.map(\.rule) ?? [] }
+
+    public func createPolicy(_ name: String, kind: PolicyKind = .nonrecursive, schema: [String: [String]] = [:])
+        throws(DatalogError)
+    {
+        try PolicyRuntime.validatePolicyName(name)
+        if policies[name] != nil { throw .policyExists(name: name) }
+        policies[name] = PolicyState(name: name, kind: kind, schema: kind == .datasource ? schema : [:])
+        for relation in engine.relations where relation.name.hasPrefix(name + ":") {
+            engine.setRecursionAllowed(relation.id, kind.allowsRecursion)
+        }
+    }
+
+    /// Checks that a policy name can be written as the service of a table reference.
+    public static func validatePolicyName(_ name: String) throws(DatalogError) {
+        guard let first = name.unicodeScalars.first else {
+            throw .invalidPolicyName(name: name, reason: "the name is empty")
+        }
+        let isStart = { (c: Unicode.Scalar) in c.properties.isAlphabetic || c == "_" || c == "." }
+        let isPart = { (c: Unicode.Scalar) in isStart(c) || ("0"..."9").contains(c) }
+        if !isStart(first) || !name.unicodeScalars.allSatisfy(isPart) {
+            throw .invalidPolicyName(
+                name: name, reason: "use a letter, '_' or '.' first, then letters, digits, '_' or '.'")
+        }
+        if name == "builtin" { throw .invalidPolicyName(name: name, reason: "'builtin' names the built-ins") }
+    }
+
+    /// Removes a policy with its rules and facts; returns the deltas this causes elsewhere.
+    @discardableResult
+    public func deletePolicy(_ name: String) throws(DatalogError) -> [TableDelta] {
+        guard let state = policies[name] else { throw .unknownPolicy(name: name) }
+        engine.begin()
+        for stored in state.rules where stored.engineID != 0 { engine.removeRule(stored.engineID) }
+        for relation in engine.relations where relation.name.hasPrefix(name + ":") {
+            for r in 0..<Int32(relation.rowCount) where relation.isFact(r) {
+                _ = engine.setFact(relation.id, relation.values(of: r), present: false)
+            }
+        }
+        policies[name] = nil
+        return deltas(engine.commit())
+    }
+
+    // MARK: Changes
+
+    @discardableResult
+    public func insert(_ text: String, into policy: String) throws(DatalogError) -> [TableDelta] {
+        try apply(Parser.parse(text).map { PolicyChange(policy: policy, statement: $0, insert: true) })
+    }
+
+    @discardableResult
+    public func delete(_ text: String, from policy: String) throws(DatalogError) -> [TableDelta] {
+        try apply(Parser.parse(text).map { PolicyChange(policy: policy, statement: $0, insert: false) })
+    }
+
+    /// Rows pushed by a data-source driver into `table` (`service:table`), as one batch.
+    @discardableResult
+    public func update(table: String, inserted: [Row], deleted: [Row]) throws(DatalogError) -> [TableDelta] {
+        guard let colon = table.firstIndex(of: ":") else {
+            throw .invalidQuery(text: table, reason: "a table is written service:table")
+        }
+        let policy = String(table[..<colon])
+        let name = String(table[table.index(after: colon)...])
+        let location = SourceLocation(line: 1, column: 1)
+        func atom(_ row: Row) -> Rule {
+            let arguments = row.map { Argument(term: .constant($0), location: location) }
+            let head = Atom(name: TableName(table: name), arguments: arguments, location: location)
+            return Rule(heads: [Literal(atom: head)], body: [], location: location)
+        }
+        let changes =
+            deleted.map { PolicyChange(policy: policy, statement: atom($0), insert: false) }
+            + inserted.map { PolicyChange(policy: policy, statement: atom($0), insert: true) }
+        return try apply(changes)
+    }
+
+    /// Applies a batch atomically: every statement is checked first, then all take effect in
+    /// one engine update. Inserting what is there and deleting what is not are no-ops.
+    @discardableResult
+    public func apply(_ changes: [PolicyChange]) throws(DatalogError) -> [TableDelta] {
+        var batch = Batch(runtime: self)
+        for change in changes { try batch.add(change) }
+        return try batch.commit()
+    }
+
+    // MARK: Reading
+
+    /// The rows of a table (`policy:table`), as values.
+    public func rows(of table: String) -> [Row] {
+        guard let relation = engine.existingRelation(table) else { return [] }
+        var result: [Row] = []
+        for r in 0..<Int32(relation.rowCount) where relation.isPresent(r) {
+            result.append(relation.values(of: r).map { engine.interner.value($0) })
+        }
+        return result
+    }
+
+    /// The names of the tables of a policy that hold rows or rules.
+    public func tables(of policy: String) -> [String] {
+        let prefix = policy + ":"
+        return engine.relations.filter {
+            $0.name.hasPrefix(prefix) && ($0.presentCount > 0 || !engine.rulesByHead[$0.id].isEmpty)
+        }
+        .map { String($0.name.dropFirst(prefix.count)) }.sorted()
+    }
+
+    func deltas(_ changes: [RelationChange]) -> [TableDelta] {
+        changes.map { change in
+            let interner = engine.interner
+            return TableDelta(
+                table: engine.relationName(change.relation),
+                inserted: change.inserted.map { $0.map(interner.value) },
+                deleted: change.deleted.map { $0.map(interner.value) })
+        }
+    }
+
+    func refreshClock() { engine.builtinContext = BuiltinContext(now: now()) }
+}
