@@ -37,6 +37,8 @@ public final class Engine {
     var pendingRemoved: [Int] = []
     var touched: [Bool] = []
     var touchedList: [Int] = []
+    /// Relations whose last rule this update removed; their changes are still reported.
+    var formerHeads: Set<Int> = []
 
     public init() {}
 
@@ -178,7 +180,7 @@ public final class Engine {
         var changes: [RelationChange] = []
         for relation in touchedList {
             let stored = relations[relation]
-            if !rulesByHead[relation].isEmpty {
+            if !rulesByHead[relation].isEmpty || formerHeads.contains(relation) {
                 var change = RelationChange(relation: relation, inserted: [], deleted: [])
                 stored.forEachNetChange { r, nowPresent in
                     if nowPresent {
@@ -193,6 +195,7 @@ public final class Engine {
             touched[relation] = false
         }
         touchedList.removeAll(keepingCapacity: true)
+        formerHeads = []
         inUpdate = false
         return changes
     }
@@ -237,6 +240,7 @@ public final class Engine {
         }
         // Relations that lost their last rule keep only their facts.
         for head in changedHeads where rulesByHead[head].isEmpty {
+            formerHeads.insert(head)
             let stored = relations[head]
             for r in 0..<Int32(stored.rowCount) where stored.count(r) > 0 { stored.setCount(r, 0) }
             markTouched(head)

@@ -145,8 +145,11 @@ struct Batch {
             return name.hasPrefix(policyPrefix) ? String(name.dropFirst(policyPrefix.count)) : name
         }
         let members = Set(error.cycle)
-        let location =
-            rules.first(where: { members.contains($0.head) })?.source.location ?? SourceLocation(line: 1, column: 1)
+        // The rule that closes the cycle reads a table of the cycle from a head on it.
+        let closing = rules.first { rule in
+            members.contains(rule.head) && rule.dependencies.contains { members.contains($0.relation) }
+        }
+        let location = (closing ?? rules.first { members.contains($0.head) })?.source.location ?? SourceLocation(line: 1, column: 1)
         if error.negatedIndex != nil {
             return .negativeCycle(cycle: display + ["not " + display[0]], at: location)
         }
