@@ -60,11 +60,11 @@ private func validateRange<Number: Comparable>(
 private func validateString(_ inputs: [Value]) -> [Value]? {
     guard let quotes = truthValue(inputs[2]), let ignoreCase = truthValue(inputs[3]) else { return nil }
 
-    var regex: Regex? = nil
+    var regex: PythonRegex? = nil
     switch inputs[0] {
     case .string(""): break
     case .string(let pattern):
-        guard let compiled = Regex(pattern, ignoreCase: ignoreCase) else { return nil }
+        guard let compiled = PythonRegex(pattern, ignoreCase: ignoreCase) else { return nil }
         regex = compiled
     default: return nil
     }

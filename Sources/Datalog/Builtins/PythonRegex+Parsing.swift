@@ -94,7 +94,7 @@ struct RegexParser {
         var value: Int? = nil
         while let scalar = current, scalar.isASCII, isDigit(UInt8(scalar.value)) {
             let digit = Int(scalar.value) - Int(UInt8(ascii: "0"))
-            value = min((value ?? 0) * 10 + digit, Regex.maximumProgramSize + 1)
+            value = min((value ?? 0) * 10 + digit, PythonRegex.maximumProgramSize + 1)
             index += 1
         }
         return value

@@ -8,7 +8,7 @@
 /// NOTE: Backreferences, lookaround, named groups, inline flags and possessive quantifiers are
 /// not supported; a pattern using them does not compile, which makes `validate_string` false.
 /// Matching runs a Pike VM, so its time is linear in the input, with no catastrophic backtracking.
-struct Regex: Sendable {
+struct PythonRegex: Sendable {
     let program: [RegexInstruction]
     let ignoreCase: Bool
 
@@ -23,7 +23,7 @@ struct Regex: Sendable {
         var compiler = RegexCompiler()
         guard compiler.emit(node) else { return nil }
         compiler.program.append(.match)
-        guard compiler.program.count <= Regex.maximumProgramSize else { return nil }
+        guard compiler.program.count <= PythonRegex.maximumProgramSize else { return nil }
         self.program = compiler.program
         self.ignoreCase = ignoreCase
     }

@@ -16,7 +16,7 @@ struct RegexCompiler {
 
     /// Appends the instructions for `node`; false once the program grows past the size limit.
     mutating func emit(_ node: RegexNode) -> Bool {
-        guard program.count <= Regex.maximumProgramSize else { return false }
+        guard program.count <= PythonRegex.maximumProgramSize else { return false }
         switch node {
         case .empty:
             return true
@@ -77,7 +77,7 @@ struct RegexCompiler {
     }
 }
 
-extension Regex {
+extension PythonRegex {
     /// True when the pattern matches anywhere in `text`, as Python's `re.search`.
     func search(_ text: String) -> Bool {
         let scalars = Array(text.unicodeScalars)
