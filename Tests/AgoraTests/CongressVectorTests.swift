@@ -34,7 +34,9 @@ import Testing
         let data = try Data(contentsOf: URL(fileURLWithPath: Self.vectorsPath))
         var vectors = try JSONSerialization.jsonObject(with: data) as! [[String: Any]]
         for index in vectors.indices {
-            guard let name = vectors[index]["name"] as? String, let change = Self.deliberateDifferences[name] else { continue }
+            guard let name = vectors[index]["name"] as? String, let change = Self.deliberateDifferences[name] else {
+                continue
+            }
             vectors[index]["expected_error"] = nil
             vectors[index]["query"] = change.query
             vectors[index]["expected"] = change.expected
@@ -54,11 +56,14 @@ import Testing
         let directory = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("wrong.json")
-        let json = #"[{"name": "wrong_answer", "kind": "nonrecursive", "rules": "p(x) :- q(x)", "facts": "q(1)", "query": "p(x)", "expected": "p(2)"}]"#
+        let json =
+            #"[{"name": "wrong_answer", "kind": "nonrecursive", "rules": "p(x) :- q(x)", "facts": "q(1)", "query": "p(x)", "expected": "p(2)"}]"#
         try Data(json.utf8).write(to: file)
         let result = try TestSupport.runAgora(["test", file.path])
         #expect(result.status == 1)
-        #expect(result.standardOutput.contains("FAIL wrong_answer: answers differ: missing [\"p(2)\"], unexpected [\"p(1)\"]"))
+        #expect(
+            result.standardOutput.contains(
+                "FAIL wrong_answer: answers differ: missing [\"p(2)\"], unexpected [\"p(1)\"]"))
         #expect(result.standardOutput.hasSuffix("0 passed, 1 failed\n"))
     }
 
@@ -73,7 +78,7 @@ import Testing
     @Test func recursionIsRejectedInNonrecursive() throws {
         let runtime = PolicyRuntime()
         try runtime.createPolicy("test", kind: .nonrecursive)
-        #expect(throws: DatalogError.recursion(cycle: ["q", "q"], at: SourceLocation(line: 1, column: 17))) {
+        #expect(throws: DatalogError.recursion(cycle: ["q", "q"], at: SourceLocation(line: 1, column: 19))) {
             try runtime.insert("q(x,y) :- p(x,y)  q(x,y) :- p(x,z), q(z,y)", into: "test")
         }
         #expect(runtime.rules(of: "test").isEmpty)

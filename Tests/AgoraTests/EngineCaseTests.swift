@@ -43,7 +43,10 @@ import Testing
     @Test func selfNegationRejected() throws {
         let runtime = PolicyRuntime()
         try runtime.createPolicy("test", kind: .materialized)
-        #expect(throws: DatalogError.negativeCycle(cycle: ["flapping", "not flapping"], at: SourceLocation(line: 1, column: 1))) {
+        #expect(
+            throws: DatalogError.negativeCycle(
+                cycle: ["flapping", "not flapping"], at: SourceLocation(line: 1, column: 1))
+        ) {
             try runtime.insert(try text("B01-stratification-cycle-any-order/self-loop.dl"), into: "test")
         }
     }
@@ -168,7 +171,8 @@ import Testing
             }
             guard let space = line.firstIndex(of: " ") else { continue }
             let statement = try Parser.parse(String(line[line.index(after: space)...]))[0]
-            steps[steps.count - 1].append(PolicyChange(policy: "test", statement: statement, insert: line.hasPrefix("insert")))
+            steps[steps.count - 1].append(
+                PolicyChange(policy: "test", statement: statement, insert: line.hasPrefix("insert")))
         }
         let ip66 = "blocklisted(\"203.0.113.66\")"
         let ip99 = "blocklisted(\"203.0.113.99\")"

@@ -44,7 +44,8 @@ import Testing
                     let fact = RandomProgram.randomFact(&random)
                     let insert = random.next(3) != 0
                     if insert { facts.insert(fact) } else { facts.remove(fact) }
-                    changes.append(PolicyChange(policy: "test", statement: try Parser.parse(fact.text)[0], insert: insert))
+                    changes.append(
+                        PolicyChange(policy: "test", statement: try Parser.parse(fact.text)[0], insert: insert))
                 }
             }
             let deltas = try runtime.apply(changes)
@@ -53,7 +54,9 @@ import Testing
             for relation in RandomProgram.derived {
                 let actual = Set(runtime.rows(of: "test:\(relation)").map { $0.map(NaiveEvaluator.integer) })
                 let want = next[relation] ?? []
-                #expect(actual == want, "seed \(seed) step \(step) table \(relation)\n\(program.rules.map(\.text).joined(separator: "\n"))")
+                #expect(
+                    actual == want,
+                    "seed \(seed) step \(step) table \(relation)\n\(program.rules.map(\.text).joined(separator: "\n"))")
                 let delta = deltas.first { $0.table == "test:\(relation)" }
                 let inserted = Set((delta?.inserted ?? []).map { $0.map(NaiveEvaluator.integer) })
                 let deleted = Set((delta?.deleted ?? []).map { $0.map(NaiveEvaluator.integer) })

@@ -42,7 +42,9 @@ enum NaiveEvaluator {
         }
         solutions = solutions.filter { binding in
             for literal in rule.body where literal.negated {
-                if (tables[literal.relation] ?? []).contains(where: { match(literal, $0, binding) != nil }) { return false }
+                if (tables[literal.relation] ?? []).contains(where: { match(literal, $0, binding) != nil }) {
+                    return false
+                }
             }
             if let filter = rule.filter, binding[filter.variable]! >= filter.bound { return false }
             return true
@@ -53,7 +55,9 @@ enum NaiveEvaluator {
         // One solution per distinct binding of all body variables.
         let distinct = Set(solutions)
         var groups: [[Int]: [Int]] = [:]
-        for binding in distinct { groups[rule.headVariables.map { binding[$0]! }, default: []].append(binding[aggregate.variable]!) }
+        for binding in distinct {
+            groups[rule.headVariables.map { binding[$0]! }, default: []].append(binding[aggregate.variable]!)
+        }
         return groups.map { key, values in
             let result: Int
             switch aggregate.function {

@@ -139,7 +139,7 @@ struct RandomProgram {
             }
             var shuffled = bound
             for i in shuffled.indices.reversed() { shuffled.swapAt(i, Int(random.next(UInt64(i + 1)))) }
-            let filter = random.next(5) == 9 ? (shuffled[0], 1 + Int(random.next(UInt64(domain)))) : nil
+            let filter = random.next(5) == 0 ? (shuffled[0], 1 + Int(random.next(UInt64(domain)))) : nil
             return NaiveRule(
                 head: head, headVariables: Array(shuffled.prefix(arity[head]!)), aggregate: nil, body: body,
                 filter: filter)
@@ -154,7 +154,9 @@ struct RandomProgram {
                 var lowered = literal
                 if level[literal.relation] == 2 { lowered.relation = "e" }
                 if lowered.terms.count != arityOf(lowered.relation) {
-                    lowered.terms = (0..<arityOf(lowered.relation)).map { _ in .variable(["x", "y"][Int(random.next(2))]) }
+                    lowered.terms = (0..<arityOf(lowered.relation)).map { _ in
+                        .variable(["x", "y"][Int(random.next(2))])
+                    }
                 }
                 return lowered
             }

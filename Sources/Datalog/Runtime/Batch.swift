@@ -149,7 +149,9 @@ struct Batch {
         let closing = rules.first { rule in
             members.contains(rule.head) && rule.dependencies.contains { members.contains($0.relation) }
         }
-        let location = (closing ?? rules.first { members.contains($0.head) })?.source.location ?? SourceLocation(line: 1, column: 1)
+        let location =
+            (closing ?? rules.first { members.contains($0.head) })?.source.location
+            ?? SourceLocation(line: 1, column: 1)
         if error.negatedIndex != nil {
             return .negativeCycle(cycle: display + ["not " + display[0]], at: location)
         }
