@@ -1,3 +1,27 @@
-import Agora
+import Foundation
 
-print("agora-bench")
+let usage = """
+    usage: agora-bench SUITE [--quick] [--no-write]
+
+    suites:
+      datalog    the engine: transitive closures, incremental updates, the compromised-VM join,
+                 beside gringo (clingo from PyPI) and SQLite's recursive CTE on the same inputs
+
+    Results print as a table and go into BENCHMARKS.md unless --no-write is given.
+    """
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard let suite = arguments.first else {
+    FileHandle.standardError.write(Data("\(usage)\n".utf8))
+    exit(2)
+}
+switch suite {
+case "datalog":
+    exit(DatalogBenchmark.run(Array(arguments.dropFirst())))
+case "workload":
+    // Internal: one workload in a process of its own, so that its peak memory is its own.
+    exit(DatalogBenchmark.runWorkload(Array(arguments.dropFirst())))
+default:
+    FileHandle.standardError.write(Data("agora-bench: unknown suite '\(suite)'\n\(usage)\n".utf8))
+    exit(2)
+}

@@ -116,23 +116,68 @@ public final class PolicyRuntime {
     }
 
     /// Rows pushed by a data-source driver into `table` (`service:table`), as one batch.
+    ///
+    /// This is the fast path for data: no parsing and no rule checks, one engine update. Every
+    /// row is checked against the table's arity before anything changes.
     @discardableResult
     public func update(table: String, inserted: [Row], deleted: [Row]) throws(DatalogError) -> [TableDelta] {
+        let handle = try tableHandle(table, arity: inserted.first?.count ?? deleted.first?.count)
+        for row in deleted + inserted where row.count != handle.arity {
+            let text = "\(table)(\(row.map(\.description).joined(separator: ", ")))"
+            throw .arity(literal: text, given: row.count, expected: handle.arity, at: SourceLocation(line: 1, column: 1))
+        }
+        refreshClock()
+        engine.begin()
+        var tuple = [UInt32](repeating: 0, count: handle.arity)
+        for (rows, present) in [(deleted, false), (inserted, true)] {
+            for row in rows {
+                for (i, value) in row.enumerated() { tuple[i] = engine.interner.intern(value) }
+                engine.setFact(handle.relation, tuple, present: present)
+            }
+        }
+        return deltas(engine.commit())
+    }
+
+    /// A table of an existing policy, by full name, ready for `update(_:inserting:)`.
+    public struct TableHandle: Sendable {
+        public let relation: Int
+        public let arity: Int
+    }
+
+    /// The handle of `table` (`service:table`), creating the table with `arity` columns when
+    /// it has no rows or rules yet. The service must be an existing policy.
+    public func tableHandle(_ table: String, arity: Int?) throws(DatalogError) -> TableHandle {
         guard let colon = table.firstIndex(of: ":") else {
             throw .invalidQuery(text: table, reason: "a table is written service:table")
         }
         let policy = String(table[..<colon])
-        let name = String(table[table.index(after: colon)...])
-        let location = SourceLocation(line: 1, column: 1)
-        func atom(_ row: Row) -> Rule {
-            let arguments = row.map { Argument(term: .constant($0), location: location) }
-            let head = Atom(name: TableName(table: name), arguments: arguments, location: location)
-            return Rule(heads: [Literal(atom: head)], body: [], location: location)
+        guard let state = policies[policy] else { throw .unknownPolicy(name: policy) }
+        if let relation = engine.existingRelation(table) { return TableHandle(relation: relation.id, arity: relation.arity) }
+        let declared = state.schema[String(table[table.index(after: colon)...])]?.count
+        guard let width = declared ?? arity else {
+            throw .invalidQuery(text: table, reason: "the table has no rows yet, so its number of columns is unknown")
         }
-        let changes =
-            deleted.map { PolicyChange(policy: policy, statement: atom($0), insert: false) }
-            + inserted.map { PolicyChange(policy: policy, statement: atom($0), insert: true) }
-        return try apply(changes)
+        let id = engine.relationID(table, arity: width, allowsRecursion: state.kind.allowsRecursion)
+        return TableHandle(relation: id, arity: width)
+    }
+
+    /// Inserts (or with `present` false, deletes) one row in one update: the path for events
+    /// that arrive one at a time. Returns the deltas of derived tables.
+    @discardableResult
+    public func update(_ handle: TableHandle, row: Row, present: Bool = true) throws(DatalogError) -> [TableDelta] {
+        guard row.count == handle.arity else {
+            throw .arity(
+                literal: "\(engine.relationName(handle.relation))(\(row.map(\.description).joined(separator: ", ")))",
+                given: row.count, expected: handle.arity, at: SourceLocation(line: 1, column: 1))
+        }
+        engine.begin()
+        let changed = withUnsafeTemporaryAllocation(of: UInt32.self, capacity: max(handle.arity, 1)) { tuple in
+            for (i, value) in row.enumerated() { tuple[i] = engine.interner.intern(value) }
+            return engine.setFact(handle.relation, UnsafePointer(tuple.baseAddress!), present: present)
+        }
+        let changes = engine.commit()
+        if !changed || changes.isEmpty { return [] }
+        return deltas(changes)
     }
 
     /// Applies a batch atomically: every statement is checked first, then all take effect in
@@ -155,6 +200,12 @@ public final class PolicyRuntime {
         }
         return result
     }
+
+    /// The number of rows of a table (`policy:table`).
+    public func rowCount(of table: String) -> Int { engine.existingRelation(table)?.presentCount ?? 0 }
+
+    /// Bytes of memory that a table's rows, row set and indexes hold.
+    public func storageBytes(of table: String) -> Int { engine.existingRelation(table)?.allocatedBytes ?? 0 }
 
     /// The names of the tables of a policy that hold rows or rules.
     public func tables(of policy: String) -> [String] {
