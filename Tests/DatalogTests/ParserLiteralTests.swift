@@ -40,9 +40,10 @@ private func term(_ text: String) throws -> Term {
 
     @Test(arguments: [
         ("007", "integer 007 has a leading zero"),
-        ("0x1F", "hexadecimal literal 0x1F is not supported; write the number in decimal"),
-        ("0o17", "octal literal 0o17 is not supported"),
-        ("0B101", "binary literal 0B101 is not supported"),
+        ("0x1F", "hexadecimal literal 0x1F is not supported; only decimal numbers are, so write 31"),
+        ("-0o17", "octal literal -0o17 is not supported; only decimal numbers are, so write -15"),
+        ("0B101", "binary literal 0B101 is not supported; only decimal numbers are, so write 5"),
+        ("0xZZ", "hexadecimal literal 0xZZ is not supported; only decimal numbers are"),
         ("9223372036854775808", "integer 9223372036854775808 does not fit in 64 bits"),
         ("-9223372036854775809", "integer -9223372036854775809 does not fit in 64 bits"),
         ("1e999", "float 1e999 is out of range"),
