@@ -52,7 +52,7 @@ private func term(_ text: String) throws -> Term {
         ("12abc", "invalid number 12abc"),
     ])
     func invalidNumbers(text: String, message: String) throws {
-        let failure = try #require(parseFailure("p(\(text))"))
+        let failure = try #require(ParserFixtures.failure("p(\(text))"))
         #expect(failure.message.hasPrefix(message), "\(failure.message)")
         #expect(failure.at == "1:3")
     }
@@ -90,7 +90,7 @@ private func term(_ text: String) throws -> Term {
         ("q('abc\")", "unterminated string; expected a closing '", "1:3"),
     ])
     func invalidStrings(text: String, message: String, at: String) throws {
-        let failure = try #require(parseFailure(text))
+        let failure = try #require(ParserFixtures.failure(text))
         #expect(failure.message.hasPrefix(message), "\(failure.message)")
         #expect(failure.at == at)
     }

@@ -92,7 +92,7 @@ struct RegexParser {
 
     private mutating func parseCount() -> Int? {
         var value: Int? = nil
-        while let scalar = current, scalar.isASCII, isDigit(UInt8(scalar.value)) {
+        while let scalar = current, scalar.isASCII, isASCIIDigit(UInt8(scalar.value)) {
             let digit = Int(scalar.value) - Int(UInt8(ascii: "0"))
             value = min((value ?? 0) * 10 + digit, PythonRegex.maximumProgramSize + 1)
             index += 1

@@ -41,7 +41,7 @@ extension Lexer {
             isFloat = true
             index += 1
             if index < bytes.count && (bytes[index] == UInt8(ascii: "+") || bytes[index] == .minus) { index += 1 }
-            guard index < bytes.count && isDigit(bytes[index]) else {
+            guard index < bytes.count && isASCIIDigit(bytes[index]) else {
                 throw invalidNumber(from: start, location: location)
             }
             index = skipDigits(from: index)
@@ -76,7 +76,7 @@ extension Lexer {
 
     private func skipDigits(from start: Int) -> Int {
         var index = start
-        while index < bytes.count && isDigit(bytes[index]) { index += 1 }
+        while index < bytes.count && isASCIIDigit(bytes[index]) { index += 1 }
         return index
     }
 
