@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct BuiltinFamilyTests {
     @Test func nowIsUTC() throws {
-        #expect(try builtinOutputs("now(x)") == [.string("2024-05-01 10:20:30")])
+        #expect(try BuiltinFixtures.outputs("now(x)") == [.string("2024-05-01 10:20:30")])
         let now = try #require(Builtins.named("now", arity: 1))
         #expect(now.evaluate([], context: BuiltinContext(now: 0)) == [.string("1970-01-01 00:00:00")])
         #expect(now.evaluate([], context: BuiltinContext(now: -1)) == [.string("1969-12-31 23:59:59")])
@@ -55,7 +55,7 @@ import Testing
         (#"datetime_equal("2024-01-01", "not a date")"#, false),
     ])
     func dateTime(literal: String, holds: Bool) throws {
-        #expect(try builtinHolds(literal) == holds)
+        #expect(try BuiltinFixtures.holds(literal) == holds)
     }
 
     @Test(arguments: [
@@ -89,12 +89,12 @@ import Testing
         (#"network_canonical("10.0.0.1", "10.0.0.1/32")"#, true),
     ])
     func network(literal: String, holds: Bool) throws {
-        #expect(try builtinHolds(literal) == holds)
+        #expect(try BuiltinFixtures.holds(literal) == holds)
     }
 
     @Test func canonicalOfInvalidIsFalse() throws {
-        #expect(try builtinOutputs(#"ip_canonical("300.0.0.1", x)"#) == nil)
-        #expect(try builtinOutputs(#"network_canonical("10.0.0.0/33", x)"#) == nil)
+        #expect(try BuiltinFixtures.outputs(#"ip_canonical("300.0.0.1", x)"#) == nil)
+        #expect(try BuiltinFixtures.outputs(#"network_canonical("10.0.0.0/33", x)"#) == nil)
     }
 
     @Test(arguments: [
@@ -123,7 +123,7 @@ import Testing
         (#"validate_string("", "", "False", "False", 42, "")"#, true),
     ])
     func validation(literal: String, holds: Bool) throws {
-        #expect(try builtinHolds(literal) == holds)
+        #expect(try BuiltinFixtures.holds(literal) == holds)
     }
 
     @Test(arguments: [
@@ -134,6 +134,6 @@ import Testing
         #"validate_string("", "", "maybe", "False", "x", r)"#,
     ])
     func unusableLimitsAreFalse(literal: String) throws {
-        #expect(try builtinOutputs(literal) == nil)
+        #expect(try BuiltinFixtures.outputs(literal) == nil)
     }
 }

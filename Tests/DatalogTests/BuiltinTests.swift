@@ -2,40 +2,43 @@ import Testing
 
 @testable import Datalog
 
-/// 2024-05-01 10:20:30 UTC.
-let builtinContext = BuiltinContext(now: 1_714_558_830)
+/// Helpers shared by the built-in tests, which write each call as a Datalog literal.
+enum BuiltinFixtures {
+    /// 2024-05-01 10:20:30 UTC.
+    static let context = BuiltinContext(now: 1_714_558_830)
 
-/// Parses one built-in literal such as `plus(2, 3, x)` and returns the built-in and its arguments.
-func builtinCall(_ literal: String) throws -> (Builtin, [Term]) {
-    let atom = try #require(try Parser.parse("t :- \(literal)").first?.body.first?.atom)
-    let builtin = try #require(Builtins.named(atom.name.table, arity: atom.arguments.count), "\(literal)")
-    return (builtin, atom.arguments.map(\.term))
-}
-
-/// Evaluates the literal's constant inputs and returns the outputs, or nil when it is false.
-func builtinOutputs(_ literal: String) throws -> [Value]? {
-    let (builtin, terms) = try builtinCall(literal)
-    let inputs = try terms.prefix(builtin.inputCount).map { term in
-        guard case .constant(let value) = term else { throw BuiltinTestError.inputNotConstant(literal) }
-        return value
+    enum InputError: Error {
+        case inputNotConstant(String)
     }
-    return builtin.evaluate(inputs, context: builtinContext)
-}
 
-/// True when the literal holds: its outputs equal the given constants, by Python's `==`.
-func builtinHolds(_ literal: String) throws -> Bool {
-    let (builtin, terms) = try builtinCall(literal)
-    guard let outputs = try builtinOutputs(literal) else { return false }
-    let expected = terms.dropFirst(builtin.inputCount)
-    #expect(outputs.count == expected.count)
-    return zip(outputs, expected).allSatisfy { output, term in
-        guard case .constant(let value) = term else { return true }
-        return pythonCompare(output, value) == 0
+    /// Parses one built-in literal such as `plus(2, 3, x)` and returns the built-in and its arguments.
+    static func call(_ literal: String) throws -> (Builtin, [Term]) {
+        let atom = try #require(try Parser.parse("t :- \(literal)").first?.body.first?.atom)
+        let builtin = try #require(Builtins.named(atom.name.table, arity: atom.arguments.count), "\(literal)")
+        return (builtin, atom.arguments.map(\.term))
     }
-}
 
-enum BuiltinTestError: Error {
-    case inputNotConstant(String)
+    /// Evaluates the literal's constant inputs and returns the outputs, or nil when it is false.
+    static func outputs(_ literal: String) throws -> [Value]? {
+        let (builtin, terms) = try call(literal)
+        let inputs = try terms.prefix(builtin.inputCount).map { term in
+            guard case .constant(let value) = term else { throw InputError.inputNotConstant(literal) }
+            return value
+        }
+        return builtin.evaluate(inputs, context: context)
+    }
+
+    /// Returns true when the literal holds: its outputs equal the given constants, by Python's `==`.
+    static func holds(_ literal: String) throws -> Bool {
+        let (builtin, terms) = try call(literal)
+        guard let outputs = try outputs(literal) else { return false }
+        let expected = terms.dropFirst(builtin.inputCount)
+        #expect(outputs.count == expected.count)
+        return zip(outputs, expected).allSatisfy { output, term in
+            guard case .constant(let value) = term else { return true }
+            return pythonCompare(output, value) == 0
+        }
+    }
 }
 
 @Suite struct BuiltinTests {
@@ -76,7 +79,7 @@ enum BuiltinTestError: Error {
         (#"ip_in_network("192.168.10.1", "192.168.0.0/24")"#, false),
     ])
     func congressExpectations(literal: String, holds: Bool) throws {
-        #expect(try builtinHolds(literal) == holds)
+        #expect(try BuiltinFixtures.holds(literal) == holds)
     }
 
     @Test(arguments: [
@@ -100,7 +103,7 @@ enum BuiltinTestError: Error {
         ("equal(-0.0, 0)", true),
     ])
     func comparisons(literal: String, holds: Bool) throws {
-        #expect(try builtinHolds(literal) == holds)
+        #expect(try BuiltinFixtures.holds(literal) == holds)
     }
 
     @Test(arguments: [
@@ -142,24 +145,24 @@ enum BuiltinTestError: Error {
         ("len(5, 1)", false),
     ])
     func arithmeticAndStrings(literal: String, holds: Bool) throws {
-        #expect(try builtinHolds(literal) == holds)
+        #expect(try BuiltinFixtures.holds(literal) == holds)
     }
 
     @Test func outputTypes() throws {
-        #expect(try builtinOutputs("div(10, 4, x)") == [.int(2)])
-        #expect(try builtinOutputs("div(10, 4.0, x)") == [.float(2.5)])
-        #expect(try builtinOutputs("float(2, x)") == [.float(2)])
-        #expect(try builtinOutputs("int(2.9, x)") == [.int(2)])
-        #expect(try builtinOutputs("max(1, 1.0, x)") == [.int(1)])
-        #expect(try builtinOutputs("lt(1, 2)") == [])
-        #expect(try builtinOutputs("lt(2, 1)") == nil)
+        #expect(try BuiltinFixtures.outputs("div(10, 4, x)") == [.int(2)])
+        #expect(try BuiltinFixtures.outputs("div(10, 4.0, x)") == [.float(2.5)])
+        #expect(try BuiltinFixtures.outputs("float(2, x)") == [.float(2)])
+        #expect(try BuiltinFixtures.outputs("int(2.9, x)") == [.int(2)])
+        #expect(try BuiltinFixtures.outputs("max(1, 1.0, x)") == [.int(1)])
+        #expect(try BuiltinFixtures.outputs("lt(1, 2)") == [])
+        #expect(try BuiltinFixtures.outputs("lt(2, 1)") == nil)
     }
 
     @Test func wrongInputCountIsFalse() throws {
         let plus = try #require(Builtins.named("plus", arity: 3))
-        #expect(plus.evaluate([.int(1)], context: builtinContext) == nil)
-        #expect(plus.evaluate([.int(1), .int(2), .int(3)], context: builtinContext) == nil)
-        #expect(plus.evaluate([.int(1), .int(2)], context: builtinContext) == [.int(3)])
+        #expect(plus.evaluate([.int(1)], context: BuiltinFixtures.context) == nil)
+        #expect(plus.evaluate([.int(1), .int(2), .int(3)], context: BuiltinFixtures.context) == nil)
+        #expect(plus.evaluate([.int(1), .int(2)], context: BuiltinFixtures.context) == [.int(3)])
     }
 
     @Test func registryCoversCongressTable() {

@@ -3,7 +3,7 @@ import Testing
 @testable import Datalog
 
 /// SplitMix64: a small seeded generator, so a failing property case can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
+struct SeededSplitMix: RandomNumberGenerator {
     var state: UInt64
 
     init(seed: UInt64) { state = seed }
@@ -94,7 +94,7 @@ struct SeededGenerator: RandomNumberGenerator {
     }
 
     @Test func randomIPv6FormsAgree() throws {
-        var generator = SeededGenerator(seed: 0x1905)
+        var generator = SeededSplitMix(seed: 0x1905)
         for _ in 0..<2000 {
             let groups = (0..<8).map { _ in randomGroup(&generator) }
             let expected = IPAddress(high: pack(groups[0..<4]), low: pack(groups[4..<8]))
@@ -109,7 +109,7 @@ struct SeededGenerator: RandomNumberGenerator {
     }
 
     @Test func randomIPv4FormsAgree() throws {
-        var generator = SeededGenerator(seed: 0x2019)
+        var generator = SeededSplitMix(seed: 0x2019)
         for _ in 0..<2000 {
             let value = UInt32.random(in: 0...UInt32.max, using: &generator)
             let quad = "\(value >> 24).\((value >> 16) & 0xff).\((value >> 8) & 0xff).\(value & 0xff)"
@@ -130,7 +130,7 @@ struct SeededGenerator: RandomNumberGenerator {
     }
 
     @Test func randomOrderMatchesNumericOrder() throws {
-        var generator = SeededGenerator(seed: 0x7)
+        var generator = SeededSplitMix(seed: 0x7)
         for _ in 0..<2000 {
             let left = (0..<8).map { _ in randomGroup(&generator) }
             let right = (0..<8).map { _ in randomGroup(&generator) }
@@ -146,7 +146,7 @@ struct SeededGenerator: RandomNumberGenerator {
 }
 
 /// A 16-bit group, zero often enough that runs of zero groups are common.
-private func randomGroup(_ generator: inout SeededGenerator) -> UInt16 {
+private func randomGroup(_ generator: inout SeededSplitMix) -> UInt16 {
     switch Int.random(in: 0..<10, using: &generator) {
     case 0..<4: return 0
     case 4: return 0xffff

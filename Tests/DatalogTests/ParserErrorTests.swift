@@ -38,7 +38,7 @@ import Testing
         ("p(\"a\") q(", "unexpected end of input; expected a term", "1:10"),
     ])
     func reportsPosition(text: String, message: String, at: String) throws {
-        let failure = try #require(parseFailure(text))
+        let failure = try #require(ParserFixtures.failure(text))
         #expect(failure.message.hasPrefix(message), "\(failure.message)")
         #expect(failure.at == at, "\(failure.message)")
     }
@@ -49,7 +49,7 @@ import Testing
         #"insert[p(1); "policy"]"#,
     ])
     func rejectsEvents(text: String) throws {
-        let failure = try #require(parseFailure(text))
+        let failure = try #require(ParserFixtures.failure(text))
         #expect(failure.message.hasPrefix("event statements such as"), "\(failure.message)")
         #expect(failure.message.contains("are not supported"))
         #expect(failure.at == "1:1")

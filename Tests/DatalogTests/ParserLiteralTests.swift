@@ -40,9 +40,10 @@ private func term(_ text: String) throws -> Term {
 
     @Test(arguments: [
         ("007", "integer 007 has a leading zero"),
-        ("0x1F", "hexadecimal literal 0x1F is not supported; write the number in decimal"),
-        ("0o17", "octal literal 0o17 is not supported"),
-        ("0B101", "binary literal 0B101 is not supported"),
+        ("0x1F", "hexadecimal literal 0x1F is not supported; only decimal numbers are, so write 31"),
+        ("-0o17", "octal literal -0o17 is not supported; only decimal numbers are, so write -15"),
+        ("0B101", "binary literal 0B101 is not supported; only decimal numbers are, so write 5"),
+        ("0xZZ", "hexadecimal literal 0xZZ is not supported; only decimal numbers are"),
         ("9223372036854775808", "integer 9223372036854775808 does not fit in 64 bits"),
         ("-9223372036854775809", "integer -9223372036854775809 does not fit in 64 bits"),
         ("1e999", "float 1e999 is out of range"),
@@ -51,7 +52,7 @@ private func term(_ text: String) throws -> Term {
         ("12abc", "invalid number 12abc"),
     ])
     func invalidNumbers(text: String, message: String) throws {
-        let failure = try #require(parseFailure("p(\(text))"))
+        let failure = try #require(ParserFixtures.failure("p(\(text))"))
         #expect(failure.message.hasPrefix(message), "\(failure.message)")
         #expect(failure.at == "1:3")
     }
@@ -89,7 +90,7 @@ private func term(_ text: String) throws -> Term {
         ("q('abc\")", "unterminated string; expected a closing '", "1:3"),
     ])
     func invalidStrings(text: String, message: String, at: String) throws {
-        let failure = try #require(parseFailure(text))
+        let failure = try #require(ParserFixtures.failure(text))
         #expect(failure.message.hasPrefix(message), "\(failure.message)")
         #expect(failure.at == at)
     }

@@ -35,7 +35,7 @@ private func withoutPositions(_ rule: Rule) -> [Literal] {
     }
 
     @Test func randomRulesRoundTrip() throws {
-        var generator = SeededGenerator(seed: 0x5eed)
+        var generator = SeededSplitMix(seed: 0x5eed)
         for _ in 0..<500 {
             let rule = randomRule(&generator)
             let printed = rule.description
@@ -50,7 +50,7 @@ private func withoutPositions(_ rule: Rule) -> [Literal] {
 
 private let origin = SourceLocation(line: 1, column: 1)
 
-private func randomRule(_ generator: inout SeededGenerator) -> Rule {
+private func randomRule(_ generator: inout SeededSplitMix) -> Rule {
     let heads = [Literal(atom: randomAtom(&generator, inHead: true))]
     let bodyCount = Int.random(in: 0...3, using: &generator)
     let body = (0..<bodyCount).map { _ in
@@ -59,7 +59,7 @@ private func randomRule(_ generator: inout SeededGenerator) -> Rule {
     return Rule(heads: heads, body: body, location: origin)
 }
 
-private func randomAtom(_ generator: inout SeededGenerator, inHead: Bool) -> Atom {
+private func randomAtom(_ generator: inout SeededSplitMix, inHead: Bool) -> Atom {
     let service = Bool.random(using: &generator) ? randomName(&generator) : nil
     let sign: UpdateSign? = [nil, nil, .insert, .delete].randomElement(using: &generator)!
     let name = TableName(service: service, table: randomName(&generator), sign: sign)
@@ -78,7 +78,7 @@ private func randomAtom(_ generator: inout SeededGenerator, inHead: Bool) -> Ato
     return Atom(modal: modal, name: name, arguments: arguments, location: origin)
 }
 
-private func randomTerm(_ generator: inout SeededGenerator, inHead: Bool) -> Term {
+private func randomTerm(_ generator: inout SeededSplitMix, inHead: Bool) -> Term {
     switch Int.random(in: 0..<6, using: &generator) {
     case 0: return .variable(randomName(&generator))
     case 1: return .constant(.int(Int64.random(in: .min ... .max, using: &generator)))
@@ -93,8 +93,8 @@ private func randomTerm(_ generator: inout SeededGenerator, inHead: Bool) -> Ter
     }
 }
 
-/// A name of letters, digits, `_` and `.`, starting with a letter, `_` or `.` followed by a letter.
-private func randomName(_ generator: inout SeededGenerator) -> String {
+/// Generates a name of letters, digits, `_` and `.` that starts with a letter, `_`, or `.` and a letter.
+private func randomName(_ generator: inout SeededSplitMix) -> String {
     let letters = Array("abcxyzABCXYZ_")
     let rest = Array("abcxyzABCXYZ_.0123456789")
     var name = Bool.random(using: &generator) ? "" : "."
@@ -106,7 +106,7 @@ private func randomName(_ generator: inout SeededGenerator) -> String {
     return name
 }
 
-private func randomString(_ generator: inout SeededGenerator) -> String {
+private func randomString(_ generator: inout SeededSplitMix) -> String {
     let pieces: [String] = [
         "a", "Z", " ", "\"", "'", "\\", "\n", "\t", "\r", "\0", "\u{7}", "é", "😀", "\\u", "//", "#", "/*",
     ]

@@ -67,7 +67,7 @@ import Testing
 
     @Test(arguments: [
         "(?=a)", "(?!a)", "(?P<name>a)", "(?i)a", "(a)\\1", "a**", "a++", "*a", "a{2}{3}", "(ab", "ab)", "[ab",
-        "[z-a]", "\\q", "\\", "a{3,1}", "\\b*", "(a{1000}){1000}",
+        "[z-a]", "\\x+1", "\\u-123", "\\q", "\\", "a{3,1}", "\\b*", "(a{1000}){1000}",
     ])
     func rejectsUnsupported(pattern: String) {
         #expect(PythonRegex(pattern) == nil, "\(pattern)")

@@ -163,7 +163,7 @@ private struct DateScanner {
         guard index + digits <= bytes.count else { return nil }
         var value = 0
         for byte in bytes[index..<(index + digits)] {
-            guard isDigit(byte) else { return nil }
+            guard isASCIIDigit(byte) else { return nil }
             value = value * 10 + Int(byte - UInt8(ascii: "0"))
         }
         index += digits
@@ -174,7 +174,7 @@ private struct DateScanner {
     mutating func fraction() -> Int? {
         var value = 0
         var count = 0
-        while index < bytes.count && isDigit(bytes[index]) {
+        while index < bytes.count && isASCIIDigit(bytes[index]) {
             if count < 6 { value = value * 10 + Int(bytes[index] - UInt8(ascii: "0")) }
             count += 1
             index += 1

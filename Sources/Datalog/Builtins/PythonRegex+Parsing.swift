@@ -92,7 +92,7 @@ struct RegexParser {
 
     private mutating func parseCount() -> Int? {
         var value: Int? = nil
-        while let scalar = current, scalar.isASCII, isDigit(UInt8(scalar.value)) {
+        while let scalar = current, scalar.isASCII, isASCIIDigit(UInt8(scalar.value)) {
             let digit = Int(scalar.value) - Int(UInt8(ascii: "0"))
             value = min((value ?? 0) * 10 + digit, PythonRegex.maximumProgramSize + 1)
             index += 1
@@ -185,8 +185,10 @@ struct RegexParser {
 
     private mutating func parseHexScalar(digits: Int) -> Unicode.Scalar? {
         guard index + digits <= scalars.count else { return nil }
-        let text = String(String.UnicodeScalarView(scalars[index..<(index + digits)]))
-        guard let value = UInt32(text, radix: 16) else { return nil }
+        let hexDigits = scalars[index..<(index + digits)]
+        // Check each digit, because UInt32(_:radix:) would also accept a leading sign.
+        guard hexDigits.allSatisfy({ $0.properties.isASCIIHexDigit }) else { return nil }
+        guard let value = UInt32(String(String.UnicodeScalarView(hexDigits)), radix: 16) else { return nil }
         index += digits
         return Unicode.Scalar(value)
     }

@@ -9,17 +9,21 @@ extension Lexer {
         let digitsStart = index
 
         if index + 1 < bytes.count && bytes[index] == UInt8(ascii: "0") {
-            let base: String? =
+            let base: (name: String, radix: Int)? =
                 switch bytes[index + 1] | 0x20 {
-                case UInt8(ascii: "x"): "hexadecimal"
-                case UInt8(ascii: "o"): "octal"
-                case UInt8(ascii: "b"): "binary"
+                case UInt8(ascii: "x"): ("hexadecimal", 16)
+                case UInt8(ascii: "o"): ("octal", 8)
+                case UInt8(ascii: "b"): ("binary", 2)
                 default: nil
                 }
             if let base {
-                let literal = text(start, endOfWord(from: index))
+                let end = endOfWord(from: index)
+                let literal = text(start, end)
+                let sign = bytes[start] == .minus ? "-" : ""
+                let decimal = Int64(sign + text(index + 2, end), radix: base.radix).map { ", so write \($0)" } ?? ""
                 throw DatalogError.parse(
-                    message: "\(base) literal \(literal) is not supported; write the number in decimal", at: location)
+                    message: "\(base.name) literal \(literal) is not supported; only decimal numbers are\(decimal)",
+                    at: location)
             }
         }
 
@@ -37,7 +41,7 @@ extension Lexer {
             isFloat = true
             index += 1
             if index < bytes.count && (bytes[index] == UInt8(ascii: "+") || bytes[index] == .minus) { index += 1 }
-            guard index < bytes.count && isDigit(bytes[index]) else {
+            guard index < bytes.count && isASCIIDigit(bytes[index]) else {
                 throw invalidNumber(from: start, location: location)
             }
             index = skipDigits(from: index)
@@ -72,7 +76,7 @@ extension Lexer {
 
     private func skipDigits(from start: Int) -> Int {
         var index = start
-        while index < bytes.count && isDigit(bytes[index]) { index += 1 }
+        while index < bytes.count && isASCIIDigit(bytes[index]) { index += 1 }
         return index
     }
 

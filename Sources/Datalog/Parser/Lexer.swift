@@ -66,15 +66,16 @@ struct Lexer {
         let byte = bytes[start]
         let following = start + 1 < bytes.count ? bytes[start + 1] : 0
         // A `.` starts a float (`.5`) or a name (`.x`) when one follows, and is a terminator otherwise.
-        if byte == .dot && isDigit(following) {
+        if byte == .dot && isASCIIDigit(following) {
             return try scanNumber(from: start, location: location)
         }
-        if isLetter(byte) || byte == .underscore || (byte == .dot && (isLetter(following) || following == .underscore))
+        if isASCIILetter(byte) || byte == .underscore
+            || (byte == .dot && (isASCIILetter(following) || following == .underscore))
         {
             return scanIdentifier(from: start, location: location)
         }
-        let startsFraction = following == .dot && start + 2 < bytes.count && isDigit(bytes[start + 2])
-        if isDigit(byte) || (byte == .minus && (isDigit(following) || startsFraction)) {
+        let startsFraction = following == .dot && start + 2 < bytes.count && isASCIIDigit(bytes[start + 2])
+        if isASCIIDigit(byte) || (byte == .minus && (isASCIIDigit(following) || startsFraction)) {
             return try scanNumber(from: start, location: location)
         }
         if byte == .doubleQuote || byte == .singleQuote {
@@ -191,20 +192,20 @@ private struct LocationTracker {
     }
 }
 
-func isDigit(_ byte: UInt8) -> Bool {
+func isASCIIDigit(_ byte: UInt8) -> Bool {
     byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
 }
 
-func isLetter(_ byte: UInt8) -> Bool {
+func isASCIILetter(_ byte: UInt8) -> Bool {
     (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
 }
 
 func isIdentifierStart(_ byte: UInt8) -> Bool {
-    isLetter(byte) || byte == .underscore || byte == .dot
+    isASCIILetter(byte) || byte == .underscore || byte == .dot
 }
 
 func isIdentifierPart(_ byte: UInt8) -> Bool {
-    isIdentifierStart(byte) || isDigit(byte)
+    isIdentifierStart(byte) || isASCIIDigit(byte)
 }
 
 extension UInt8 {
