@@ -61,8 +61,8 @@ import Testing
         #expect(translation.rejected.isEmpty)
         #expect(translation.events.count == 4)
         let last = try #require(translation.events.last)
-        #expect(last.srcIP == "::ffff:10.1.2.3")
-        #expect(last.destIP == "::ffff:10.9.8.7")
+        #expect(last.srcIP == "10.1.2.3")
+        #expect(last.destIP == "10.9.8.7")
         #expect(last.destPort == 27)
         #expect(last.time?.description == "2017-11-27T13:01:46.386132Z")
         let reply = translation.events[2]
