@@ -24,7 +24,7 @@ public func runTranslate(arguments: [String]) -> Int32 {
     return runTranslate(arguments: arguments, console: console)
 }
 
-/// Where `agora translate` writes facts and its summary; tests pass closures that collect them.
+/// The destinations of `agora translate`'s facts and summary. Tests pass closures that collect them.
 struct TranslateConsole {
     var output: (String) -> Void
     var error: (String) -> Void

@@ -30,7 +30,7 @@ public struct FeedRejection: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "\(feed):\(line): \"\(shorten(value))\": \(reason)" }
 }
 
-/// What a feed parser read: the entries, the lines it rejected, and warnings on loaded entries.
+/// A parser's output: the entries, the rejected lines, and warnings on loaded entries.
 public struct ParsedFeed: Sendable {
     public var entries: [BlocklistEntry] = []
     public var rejected: [FeedRejection] = []

@@ -4,7 +4,7 @@ import Foundation
     import FoundationNetworking
 #endif
 
-/// Where a feed comes from.
+/// The location of a feed: a file path or an http(s) URL.
 public enum FeedSource: Sendable, CustomStringConvertible {
     case file(String)
     case url(URL)
@@ -17,7 +17,7 @@ public enum FeedSource: Sendable, CustomStringConvertible {
     }
 }
 
-/// What a fetch sends back so the next one can ask "only if changed".
+/// Validators from the last fetch, sent with the next one so the server answers only if changed.
 public struct FetchValidators: Hashable, Sendable {
     public var etag: String?
     public var lastModified: String?

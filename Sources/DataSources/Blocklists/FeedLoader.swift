@@ -9,7 +9,7 @@ public struct LoadedFeed: Sendable {
     /// Entries loaded with a remark, such as host bits set below the prefix.
     public var warnings: [FeedRejection]
     public var linesRead: Int
-    /// Why the whole feed was refused; the previous list stays in force.
+    /// The reason the whole feed was refused, so the previous list stays in force.
     public var rejectionReason: String?
 }
 

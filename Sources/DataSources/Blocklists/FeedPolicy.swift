@@ -1,6 +1,6 @@
 import Datalog
 
-/// What a feed may block. Entries that fail these checks never reach the tables.
+/// Rules for what a feed may block. Entries that fail these checks never reach the tables.
 ///
 /// A feed is rejected whole when it has no entries, or lists `/0`, or a prefix shorter than the
 /// floor, because such a feed is broken or hostile and isolating on it would cut off every VM.
@@ -40,7 +40,7 @@ public struct FeedPolicy: Sendable {
         ("fc00::/7", "unique local range"), ("fe80::/10", "link-local range"), ("ff00::/8", "multicast range"),
     ].map { (IPNetwork($0.0)!, $0.1) }
 
-    /// Why the whole feed must be rejected, or nil when it may load.
+    /// Returns the reason to reject the whole feed, or nil when it may load.
     public func feedRejectionReason(_ parsed: ParsedFeed) -> String? {
         if rejectOnAnyError, let first = parsed.rejected.first {
             return
@@ -63,7 +63,7 @@ public struct FeedPolicy: Sendable {
         return nil
     }
 
-    /// Why one entry must be dropped, or nil when it may load.
+    /// Returns the reason to drop one entry, or nil when it may load.
     public func entryRejectionReason(_ entry: BlocklistEntry) -> String? {
         for (network, name) in protectedNetworks where network.overlaps(entry.network) {
             return "overlaps protected network \(network) (\(name))"

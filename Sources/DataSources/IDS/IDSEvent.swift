@@ -59,7 +59,7 @@ public struct IDSEvent: Hashable, Sendable {
         self.eventType = eventType
     }
 
-    /// Fills in the flow's endpoints from the packet's when only the direction says which is which.
+    /// Fills in the flow's endpoints from the packet's when only the direction shows which is which.
     mutating func inferFlowEndpoints() {
         guard flowSource == nil, let srcIP, let destIP else { return }
         let packetSource = Endpoint(ip: srcIP, port: srcPort)
@@ -77,12 +77,12 @@ public struct IDSEvent: Hashable, Sendable {
     }
 }
 
-/// What a translator made of one input line.
+/// A translator's output for one input line.
 public struct LineResult: Sendable {
     public var events: [IDSEvent] = []
-    /// Why the line gave no event although nothing was wrong with it (`stats`, `header`, `blank`).
+    /// The reason a valid line gave no event (`stats`, `header`, `blank`).
     public var skipReason: String?
-    /// Why the line was rejected; nil when it was read.
+    /// The reason the line was rejected, or nil when it was read.
     public var rejectReason: String?
     /// Problems that cost one field but not the line, such as invalid UTF-8 in `http.url`.
     public var warnings: [String] = []

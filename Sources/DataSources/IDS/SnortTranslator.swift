@@ -155,7 +155,7 @@ func parseSnortTime(_ text: String, year: Int64) -> Timestamp? {
 }
 
 /// Splits `address:port`, `[address]:port` or a bare address. An IPv6 address is ambiguous with a
-/// port appended (`2001:db8::1:80`), so the last group is read as a port only when `hasPort` says
+/// port appended (`2001:db8::1:80`), so the last group is read as a port only when `hasPort` states
 /// the writer always adds one, or when the text has eight colons and cannot be a bare address.
 func splitAddressAndPort(_ text: some StringProtocol, hasPort: Bool) -> IDSEvent.Endpoint? {
     if text.hasPrefix("["), let close = text.firstIndex(of: "]") {

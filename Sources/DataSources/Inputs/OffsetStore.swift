@@ -1,6 +1,6 @@
 import Foundation
 
-/// Where a followed file was read up to: the file's identity, the byte offset after the last
+/// The read position in a followed file: the file's identity, the byte offset after the last
 /// line handled, and a fingerprint of the file's first bytes to notice a file replaced in place.
 public struct StreamPosition: Codable, Hashable, Sendable {
     public var device: UInt64

@@ -84,7 +84,7 @@ struct FieldReader {
         return ""
     }
 
-    /// An IP address in canonical text; throws when the field holds something else.
+    /// An IP address in canonical text; throws when the field contains something else.
     func address(_ path: String) throws(FieldError) -> String? {
         guard let value = present(path) else { return nil }
         guard let text = value.stringValue, let canonical = canonicalAddress(text) else {

@@ -165,7 +165,7 @@ public struct JSONReader {
     mutating func readNumber() throws(JSONError) -> JSONNumber {
         let start = position
         if buffer[position] == UInt8(ascii: "-") { position += 1 }
-        guard position < buffer.count, isDigit(buffer[position]) else { throw fail("a number needs digits") }
+        guard position < buffer.count, isDigit(buffer[position]) else { throw fail("a number must start with a digit") }
         if buffer[position] == UInt8(ascii: "0") {
             position += 1
         } else {
@@ -173,7 +173,9 @@ public struct JSONReader {
         }
         if position < buffer.count, buffer[position] == UInt8(ascii: ".") {
             position += 1
-            guard position < buffer.count, isDigit(buffer[position]) else { throw fail("a fraction needs digits") }
+            guard position < buffer.count, isDigit(buffer[position]) else {
+                throw fail("digits are missing after the decimal point")
+            }
             skipDigits()
         }
         if position < buffer.count, buffer[position] | 0x20 == UInt8(ascii: "e") {
@@ -181,7 +183,9 @@ public struct JSONReader {
             if position < buffer.count, buffer[position] == UInt8(ascii: "+") || buffer[position] == UInt8(ascii: "-") {
                 position += 1
             }
-            guard position < buffer.count, isDigit(buffer[position]) else { throw fail("an exponent needs digits") }
+            guard position < buffer.count, isDigit(buffer[position]) else {
+                throw fail("digits are missing in the exponent")
+            }
             skipDigits()
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<position]), as: UTF8.self)

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Where a component reads the current time, so tests of windows and expiry can set it exactly.
+/// A source of the current time, injectable so tests of windows and expiry can set it exactly.
 public protocol TimeSource: Sendable {
     func now() -> Timestamp
 }
@@ -14,7 +14,7 @@ public struct SystemTimeSource: TimeSource {
     }
 }
 
-/// A clock that moves only when told to, for tests.
+/// A clock that moves only when a test sets or advances it.
 public final class ManualTimeSource: TimeSource, @unchecked Sendable {
     private let lock = NSLock()
     private var current: Timestamp
