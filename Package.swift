@@ -12,7 +12,7 @@ let package = Package(
         .target(name: "Datalog"),
         .target(name: "DataSources", dependencies: ["Datalog"]),
         .target(name: "Agora", dependencies: ["Datalog", "DataSources"]),
-        .executableTarget(name: "AgoraCLI", dependencies: ["Agora", "Datalog"]),
+        .executableTarget(name: "AgoraCLI", dependencies: ["Agora", "Datalog", "DataSources"]),
         .executableTarget(name: "AgoraBench", dependencies: ["Agora", "Datalog"]),
         .testTarget(name: "DatalogTests", dependencies: ["Datalog"]),
         .testTarget(name: "DataSourcesTests", dependencies: ["DataSources", "Datalog"]),
