@@ -43,7 +43,8 @@ enum Comparison {
             WITH RECURSIVE tc(x, y) AS (SELECT x, y FROM e UNION SELECT tc.x, e.y FROM tc JOIN e ON tc.y = e.x) SELECT count(*) FROM tc;
             """
         let result = run("sqlite3", [":memory:"], input: script)
-        guard result.ok, let line = result.output.split(separator: "\n").last(where: { $0.hasPrefix("Run Time:") }) else {
+        guard result.ok, let line = result.output.split(separator: "\n").last(where: { $0.hasPrefix("Run Time:") })
+        else {
             return nil
         }
         let fields = line.split(separator: " ")

@@ -23,9 +23,13 @@ enum DatalogBenchmark {
             case "total": result = try Workloads.closure(shape: "total", n: quick ? 200 : 1000)
             case "incremental": result = try Workloads.incremental(n: quick ? 500 : 2000)
             case "vm-exact":
-                result = try VMJoinWorkload.run(vms: quick ? 10_000 : 100_000, blocklist: quick ? 100_000 : 1_000_000, events: quick ? 100_000 : 1_000_000, networks: false)
+                result = try VMJoinWorkload.run(
+                    vms: quick ? 10_000 : 100_000, blocklist: quick ? 100_000 : 1_000_000,
+                    events: quick ? 100_000 : 1_000_000, networks: false)
             case "vm-networks":
-                result = try VMJoinWorkload.run(vms: quick ? 10_000 : 100_000, blocklist: quick ? 100_000 : 1_000_000, events: quick ? 100_000 : 1_000_000, networks: true)
+                result = try VMJoinWorkload.run(
+                    vms: quick ? 10_000 : 100_000, blocklist: quick ? 100_000 : 1_000_000,
+                    events: quick ? 100_000 : 1_000_000, networks: true)
             default: return 2
             }
             let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
@@ -67,11 +71,17 @@ enum DatalogBenchmark {
         rows.append(
             Row(
                 workload: "one edge appended to the chain-\(sizes.chain) closure, then deleted",
-                agora: "insert \(milliseconds(incremental["append_insert_seconds"])) (\(Int(incremental["append_insert_tuples"] ?? 0)) new), delete \(milliseconds(incremental["append_delete_seconds"])) (\(Int(incremental["append_delete_tuples"] ?? 0)) gone)",
+                agora:
+                    "insert \(milliseconds(incremental["append_insert_seconds"])) (\(Int(incremental["append_insert_tuples"] ?? 0)) new), delete \(milliseconds(incremental["append_delete_seconds"])) (\(Int(incremental["append_delete_tuples"] ?? 0)) gone)",
                 gringo: "n/a", sqlite: "n/a", target: "insert under 10 ms per 2,000 new tuples; delete under 100 ms",
-                notes: "shortcut edge (0, \(sizes.chain / 2)): insert \(milliseconds(incremental["shortcut_insert_seconds"])), delete \(milliseconds(incremental["shortcut_delete_seconds"])) (nothing derived or lost)"))
+                notes:
+                    "shortcut edge (0, \(sizes.chain / 2)): insert \(milliseconds(incremental["shortcut_insert_seconds"])), delete \(milliseconds(incremental["shortcut_delete_seconds"])) (nothing derived or lost)"
+            ))
 
-        for (name, label) in [("vm-exact", "compromised-VM join, exact blocklist"), ("vm-networks", "compromised-VM join, CIDR blocklist with ip_in_network")] {
+        for (name, label) in [
+            ("vm-exact", "compromised-VM join, exact blocklist"),
+            ("vm-networks", "compromised-VM join, CIDR blocklist with ip_in_network"),
+        ] {
             progress(label)
             let result = child(name, quick: quick)
             let rate = Int(result["events_per_second"] ?? 0)
@@ -80,7 +90,9 @@ enum DatalogBenchmark {
                     workload: label + (quick ? " (10k VMs, 100k entries)" : " (100k VMs, 1M entries)"),
                     agora: "\(rate) events/s, p50 \(format(result["p50_us"])) µs, p99 \(format(result["p99_us"])) µs",
                     gringo: "n/a", sqlite: "n/a", target: "1,000,000 events/s, p99 under 20 µs",
-                    notes: "blocklist load \(format(result["blocklist_load_seconds"])) s, peak \(megabytes(result["peak_bytes"])), \(Int(result["errors"] ?? 0)) error rows"))
+                    notes:
+                        "blocklist load \(format(result["blocklist_load_seconds"])) s, peak \(megabytes(result["peak_bytes"])), \(Int(result["errors"] ?? 0)) error rows"
+                ))
         }
 
         let table = render(rows)
@@ -126,16 +138,19 @@ enum DatalogBenchmark {
             "| --- | --- | --- | --- | --- | --- |",
         ]
         for row in rows {
-            lines.append("| \(row.workload) | \(row.agora) | \(row.gringo) | \(row.sqlite) | \(row.target) | \(row.notes) |")
+            lines.append(
+                "| \(row.workload) | \(row.agora) | \(row.gringo) | \(row.sqlite) | \(row.target) | \(row.notes) |")
         }
         return lines.joined(separator: "\n")
     }
 
     static func machine() -> String {
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }?.split(separator: ":").last?
+        let model =
+            cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }?.split(separator: ":").last?
             .trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
-        return "\(ProcessInfo.processInfo.activeProcessorCount) cores (\(model)), \(ProcessInfo.processInfo.physicalMemory / 1_073_741_824) GiB"
+        return
+            "\(ProcessInfo.processInfo.activeProcessorCount) cores (\(model)), \(ProcessInfo.processInfo.physicalMemory / 1_073_741_824) GiB"
     }
 
     static func writeReport(_ table: String, quick: Bool) {

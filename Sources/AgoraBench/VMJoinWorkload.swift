@@ -28,7 +28,8 @@ enum VMJoinWorkload {
                 "ports": ["id", "network_id", "mac_address", "admin_state_up", "device_id", "device_owner"],
                 "fixed_ips": ["port_id", "ip_address", "subnet_id"],
             ])
-        try runtime.createPolicy("ids", kind: .datasource, schema: ["ip_packet": ["src_ip", "dst_ip"], "ip_blacklist": ["ip"]])
+        try runtime.createPolicy(
+            "ids", kind: .datasource, schema: ["ip_packet": ["src_ip", "dst_ip"], "ip_blacklist": ["ip"]])
         try runtime.createPolicy("blocklist", kind: .datasource, schema: ["networks": ["network", "feed", "category"]])
         try runtime.createPolicy("classification")
         try runtime.insert(networks ? networkRule : exactRule, into: "classification")
@@ -42,7 +43,9 @@ enum VMJoinWorkload {
             let port = Value.string("port-\(i)")
             let address = Value.string(dotted(0x0A00_0000 + UInt32(i)))
             servers.append([vm, .string("server-\(i)"), .string("ACTIVE"), .string("tenant-\(i % 100)")])
-            ports.append([port, .string("net-1"), .string("fa:16:3e:00:00:00"), .string("True"), vm, .string("compute:nova")])
+            ports.append([
+                port, .string("net-1"), .string("fa:16:3e:00:00:00"), .string("True"), vm, .string("compute:nova"),
+            ])
             fixedIPs.append([port, address, .string("subnet-1")])
             vmAddresses.append(address)
         }
@@ -81,7 +84,10 @@ enum VMJoinWorkload {
             (0..<events).map { k in
                 let source = vmAddresses[Int.random(in: 0..<vms, using: &random)]
                 let hit = k % 100 == 0
-                let destination = hit ? listed[Int.random(in: 0..<listed.count, using: &random)] : .string(dotted(0x0808_0000 + salt + UInt32(k)))
+                let destination =
+                    hit
+                    ? listed[Int.random(in: 0..<listed.count, using: &random)]
+                    : .string(dotted(0x0808_0000 + salt + UInt32(k)))
                 return [source, destination]
             }
         }
@@ -100,7 +106,8 @@ enum VMJoinWorkload {
             let before = clock.now
             flagged += try runtime.update(packets, row: event).count
             let elapsed = clock.now - before
-            latencies.append(elapsed.components.attoseconds / 1_000_000_000 + elapsed.components.seconds * 1_000_000_000)
+            latencies.append(
+                elapsed.components.attoseconds / 1_000_000_000 + elapsed.components.seconds * 1_000_000_000)
         }
         latencies.sort()
         let p99 = Double(latencies[latencies.count * 99 / 100]) / 1000

@@ -50,10 +50,13 @@ enum Workloads {
         let runtime = PolicyRuntime()
         try runtime.createPolicy("bench", kind: .materialized)
         try runtime.insert(closureRules, into: "bench")
-        try runtime.update(table: "bench:e", inserted: edges("chain", n).map { [.int(Int64($0.0)), .int(Int64($0.1))] }, deleted: [])
+        try runtime.update(
+            table: "bench:e", inserted: edges("chain", n).map { [.int(Int64($0.0)), .int(Int64($0.1))] }, deleted: [])
         let clock = ContinuousClock()
         var result: [String: Double] = [:]
-        for (name, edge) in [("append", [Value.int(Int64(n - 1)), .int(Int64(n))]), ("shortcut", [.int(0), .int(Int64(n / 2))])] {
+        for (name, edge) in [
+            ("append", [Value.int(Int64(n - 1)), .int(Int64(n))]), ("shortcut", [.int(0), .int(Int64(n / 2))]),
+        ] {
             var start = clock.now
             let inserted = try runtime.update(table: "bench:e", inserted: [edge], deleted: [])
             result["\(name)_insert_seconds"] = seconds(clock.now - start)

@@ -7,6 +7,7 @@ let usage = """
     commands:
       eval       evaluate a query against a policy file and facts
       test       run policy test files
+      translate  print the rows a data-source driver makes of a file
       version    print the version
     """
 
@@ -21,6 +22,8 @@ case "eval":
     exit(EvalCommand.run(rest))
 case "test":
     exit(TestCommand.run(rest))
+case "translate":
+    exit(runTranslate(arguments: rest))
 case "version", "--version":
     print("agora \(AgoraVersion.current)")
 case "help", "--help", "-h":

@@ -124,7 +124,8 @@ public final class PolicyRuntime {
         let handle = try tableHandle(table, arity: inserted.first?.count ?? deleted.first?.count)
         for row in deleted + inserted where row.count != handle.arity {
             let text = "\(table)(\(row.map(\.description).joined(separator: ", ")))"
-            throw .arity(literal: text, given: row.count, expected: handle.arity, at: SourceLocation(line: 1, column: 1))
+            throw .arity(
+                literal: text, given: row.count, expected: handle.arity, at: SourceLocation(line: 1, column: 1))
         }
         refreshClock()
         engine.begin()
@@ -152,7 +153,9 @@ public final class PolicyRuntime {
         }
         let policy = String(table[..<colon])
         guard let state = policies[policy] else { throw .unknownPolicy(name: policy) }
-        if let relation = engine.existingRelation(table) { return TableHandle(relation: relation.id, arity: relation.arity) }
+        if let relation = engine.existingRelation(table) {
+            return TableHandle(relation: relation.id, arity: relation.arity)
+        }
         let declared = state.schema[String(table[table.index(after: colon)...])]?.count
         guard let width = declared ?? arity else {
             throw .invalidQuery(text: table, reason: "the table has no rows yet, so its number of columns is unknown")
