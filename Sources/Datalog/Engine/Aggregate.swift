@@ -102,7 +102,7 @@ extension Engine {
             guard let relation = rule.body[position].relation, !relations[relation].changedRows.isEmpty else {
                 continue
             }
-            let plan = rule.plan(start: position, networkIndexable: { _, _ in true })
+            let plan = self.plan(rule, position)
             for direction in [true, false] {
                 forEachLiteralChange(rule, position, insertions: direction) { bindings in
                     join.run(rule, plan, view: .split(position), bindings: bindings) { full in
@@ -119,7 +119,7 @@ extension Engine {
         aggregateStates[rule.id] = AggregateState()
         var solutions: [(key: [UInt32], value: UInt32, sign: Int)] = []
         let variable = rule.aggregate!.variable
-        let plan = rule.plan(start: Plan.fullBody, networkIndexable: { _, _ in true })
+        let plan = self.plan(rule, Plan.fullBody)
         let none = [UInt32](repeating: 0, count: max(rule.variableCount, 1))
         none.withUnsafeBufferPointer { initial in
             join.run(rule, plan, view: .new, bindings: initial.baseAddress!) { full in

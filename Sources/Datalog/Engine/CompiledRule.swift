@@ -65,7 +65,7 @@ final class CompiledRule {
     let variableNames: [String]
     /// The rule as the policy states it, after column references became positions.
     let source: Rule
-    private var plans: [Int: Plan] = [:]
+    private var plans: [Int: (plan: Plan, sizes: [Int])] = [:]
 
     init(
         id: Int, head: Int, headSlots: [Slot], aggregate: CompiledAggregate?, body: [CompiledLiteral],
@@ -94,10 +94,24 @@ final class CompiledRule {
 
     /// The join order for evaluating the body when `start` is already bound (a body position,
     /// `Plan.fullBody` for nothing bound, or `Plan.headBound` for the head's variables bound).
-    func plan(start: Int, networkIndexable: (Int, Int) -> Bool) -> Plan {
-        if let plan = plans[start] { return plan }
-        let plan = Plan(rule: self, start: start, networkIndexable: networkIndexable)
-        plans[start] = plan
+    ///
+    /// Plans are cached and made again when a table the body reads has grown or shrunk more
+    /// than fourfold since, because the join order depends on table sizes.
+    func plan(start: Int, networkIndexable: (Int, Int) -> Bool, size: (Int) -> Int = { _ in 0 }) -> Plan {
+        if let cached = plans[start], !isStale(cached.sizes, size) { return cached.plan }
+        let plan = Plan(rule: self, start: start, networkIndexable: networkIndexable, size: size)
+        plans[start] = (plan, body.map { $0.relation.map(size) ?? 0 })
         return plan
+    }
+
+    @inline(__always)
+    private func isStale(_ sizes: [Int], _ size: (Int) -> Int) -> Bool {
+        for (i, literal) in body.enumerated() {
+            guard let relation = literal.relation else { continue }
+            let now = size(relation)
+            let then = sizes[i]
+            if now > 4 * then + 64 || then > 4 * now + 64 { return true }
+        }
+        return false
     }
 }

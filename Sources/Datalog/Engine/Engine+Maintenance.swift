@@ -137,7 +137,7 @@ extension Engine {
                 guard let relation = rule.body[position].relation, !relations[relation].changedRows.isEmpty else {
                     continue
                 }
-                let plan = rule.plan(start: position, networkIndexable: { _, _ in true })
+                let plan = self.plan(rule, position)
                 for direction in [true, false] {
                     let sign = direction ? 1 : -1
                     forEachLiteralChange(rule, position, insertions: direction) { bindings in
@@ -182,7 +182,7 @@ extension Engine {
             for rule in stratumRules {
                 for position in rule.body.indices {
                     guard let relation = rule.body[position].relation, !members.contains(relation) else { continue }
-                    let plan = rule.plan(start: position, networkIndexable: { _, _ in true })
+                    let plan = self.plan(rule, position)
                     forEachLiteralChange(rule, position, insertions: false) { bindings in
                         join.run(rule, plan, view: .old, bindings: bindings) { full in
                             overdelete(rule, full, scratch)
@@ -191,12 +191,12 @@ extension Engine {
                     }
                 }
             }
+            let occurrences = Occurrences(rules: stratumRules, engine: self)
             while !frontier.isEmpty {
                 let current = frontier
                 frontier = []
                 for (relation, r) in current {
-                    forEachOccurrence(of: relation, row: r, in: stratumRules) { rule, position, bindings in
-                        let plan = rule.plan(start: position, networkIndexable: { _, _ in true })
+                    occurrences.forEach(of: relation, row: relations[relation].row(r)) { rule, plan, bindings in
                         join.run(rule, plan, view: .old, bindings: bindings) { full in
                             overdelete(rule, full, scratch)
                             return true
@@ -224,12 +224,12 @@ extension Engine {
                 inserted.append((relation, r))
             }
         }
-        var pending: [(relation: Int, tuple: [UInt32])] = []
+        var pending = PendingTuples()
         withScratch(stratum) { scratch in
             for rule in stratumRules {
                 for position in rule.body.indices {
                     guard let relation = rule.body[position].relation, !members.contains(relation) else { continue }
-                    let plan = rule.plan(start: position, networkIndexable: { _, _ in true })
+                    let plan = self.plan(rule, position)
                     forEachLiteralChange(rule, position, insertions: true) { bindings in
                         join.run(rule, plan, view: .new, bindings: bindings) { full in
                             collectCandidate(rule, full, scratch, &pending)
@@ -246,21 +246,29 @@ extension Engine {
     /// Semi-naive propagation of newly present rows through the stratum's rules.
     func propagateInsertions(_ initial: [(relation: Int, row: Int32)], rules stratumRules: [CompiledRule]) {
         var frontier = initial
+        let occurrences = Occurrences(rules: stratumRules, engine: self)
         let arity = stratumRules.map { relations[$0.head].arity }.max() ?? 1
         let scratch = UnsafeMutablePointer<UInt32>.allocate(capacity: max(arity, 1))
         defer { scratch.deallocate() }
-        var pending: [(relation: Int, tuple: [UInt32])] = []
+        // New rows go in as soon as they are found: joins read index chains afresh after each
+        // callback and scans stop at the row count they started with, so insertion is safe.
         while !frontier.isEmpty {
+            var next: [(relation: Int, row: Int32)] = []
             for (relation, r) in frontier {
-                forEachOccurrence(of: relation, row: r, in: stratumRules) { rule, position, bindings in
-                    let plan = rule.plan(start: position, networkIndexable: { _, _ in true })
+                occurrences.forEach(of: relation, row: relations[relation].row(r)) { rule, plan, bindings in
+                    let head = relations[rule.head]
                     join.run(rule, plan, view: .new, bindings: bindings) { full in
-                        collectCandidate(rule, full, scratch, &pending)
+                        headTuple(rule, full, into: scratch)
+                        let row = head.findOrAdd(scratch)
+                        if head.count(row) > 0 { return true }
+                        let wasPresent = head.isPresent(row)
+                        head.setCount(row, 1)
+                        if !wasPresent { next.append((rule.head, row)) }
                         return true
                     }
                 }
             }
-            frontier = insertPending(&pending)
+            frontier = next
         }
     }
 
@@ -268,47 +276,33 @@ extension Engine {
     @inline(__always)
     func collectCandidate(
         _ rule: CompiledRule, _ full: UnsafeMutablePointer<UInt32>, _ scratch: UnsafeMutablePointer<UInt32>,
-        _ pending: inout [(relation: Int, tuple: [UInt32])]
+        _ pending: inout PendingTuples
     ) {
         headTuple(rule, full, into: scratch)
         let stored = relations[rule.head]
         if let r = stored.find(scratch), stored.count(r) > 0 { return }
-        pending.append((rule.head, Array(UnsafeBufferPointer(start: scratch, count: stored.arity))))
+        pending.relations.append(rule.head)
+        pending.values.append(contentsOf: UnsafeBufferPointer(start: scratch, count: stored.arity))
     }
 
     /// Marks queued rows as derived; returns the rows that became present.
-    func insertPending(_ pending: inout [(relation: Int, tuple: [UInt32])]) -> [(relation: Int, row: Int32)] {
+    func insertPending(_ pending: inout PendingTuples) -> [(relation: Int, row: Int32)] {
         var fresh: [(relation: Int, row: Int32)] = []
-        for (relation, tuple) in pending {
-            let stored = relations[relation]
-            let r = tuple.withUnsafeBufferPointer { stored.findOrAdd($0.baseAddress ?? UnsafePointer(bitPattern: 8)!) }
-            if stored.count(r) > 0 { continue }
-            let wasPresent = stored.isPresent(r)
-            stored.setCount(r, 1)
-            if !wasPresent { fresh.append((relation, r)) }
-        }
-        pending.removeAll(keepingCapacity: true)
-        return fresh
-    }
-
-    /// Calls `body` for each positive occurrence of `relation` in the rules, with the
-    /// occurrence bound to row `r`.
-    func forEachOccurrence(
-        of relation: Int, row r: Int32, in stratumRules: [CompiledRule],
-        _ body: (CompiledRule, Int, UnsafePointer<UInt32>) -> Void
-    ) {
-        let stored = relations[relation]
-        for rule in stratumRules {
-            for (position, literal) in rule.body.enumerated() {
-                guard case .positive(let target) = literal.kind, target == relation else { continue }
-                var bindings = [UInt32](repeating: 0, count: max(rule.variableCount, 1))
-                var set = [Bool](repeating: false, count: rule.variableCount)
-                let matched = bindings.withUnsafeMutableBufferPointer {
-                    unify(literal.slots, stored.row(r), $0.baseAddress!, &set)
-                }
-                if matched { bindings.withUnsafeBufferPointer { body(rule, position, $0.baseAddress!) } }
+        var offset = 0
+        pending.values.withUnsafeBufferPointer { values in
+            for relation in pending.relations {
+                let stored = relations[relation]
+                let r = stored.findOrAdd(values.baseAddress! + offset)
+                offset += stored.arity
+                if stored.count(r) > 0 { continue }
+                let wasPresent = stored.isPresent(r)
+                stored.setCount(r, 1)
+                if !wasPresent { fresh.append((relation, r)) }
             }
         }
+        pending.relations.removeAll(keepingCapacity: true)
+        pending.values.removeAll(keepingCapacity: true)
+        return fresh
     }
 
     /// Whether some rule derives row `r` of `relation` from the current state.
@@ -321,7 +315,7 @@ extension Engine {
                 unify(rule.headSlots, stored.row(r), $0.baseAddress!, &set)
             }
             guard matched else { continue }
-            let plan = rule.plan(start: Plan.headBound, networkIndexable: { _, _ in true })
+            let plan = self.plan(rule, Plan.headBound)
             var found = false
             bindings.withUnsafeBufferPointer { initial in
                 join.run(rule, plan, view: .new, bindings: initial.baseAddress!) { _ in
@@ -360,7 +354,7 @@ extension Engine {
                         rebuildAggregate(rule)
                         continue
                     }
-                    let plan = rule.plan(start: Plan.fullBody, networkIndexable: { _, _ in true })
+                    let plan = self.plan(rule, Plan.fullBody)
                     let none = [UInt32](repeating: 0, count: max(rule.variableCount, 1))
                     none.withUnsafeBufferPointer { initial in
                         join.run(rule, plan, view: .new, bindings: initial.baseAddress!) { full in
@@ -375,10 +369,10 @@ extension Engine {
             return
         }
 
-        var pending: [(relation: Int, tuple: [UInt32])] = []
+        var pending = PendingTuples()
         withScratch(stratum) { scratch in
             for rule in stratumRules {
-                let plan = rule.plan(start: Plan.fullBody, networkIndexable: { _, _ in true })
+                let plan = self.plan(rule, Plan.fullBody)
                 let none = [UInt32](repeating: 0, count: max(rule.variableCount, 1))
                 none.withUnsafeBufferPointer { initial in
                     join.run(rule, plan, view: .new, bindings: initial.baseAddress!) { full in
@@ -389,5 +383,49 @@ extension Engine {
             }
         }
         propagateInsertions(insertPending(&pending), rules: stratumRules)
+    }
+}
+
+/// Head tuples found in one round of semi-naive evaluation, stored flat.
+struct PendingTuples {
+    var relations: [Int] = []
+    var values: [UInt32] = []
+}
+
+/// The positive occurrences of each relation in a stratum's rules, with the plan that starts
+/// from each, and scratch space for binding an occurrence to a row.
+final class Occurrences {
+    private var byRelation: [Int: [(rule: CompiledRule, position: Int, plan: Plan)]] = [:]
+    private let bindings: UnsafeMutablePointer<UInt32>
+    private var bound: [Bool]
+    private unowned let engine: Engine
+
+    init(rules: [CompiledRule], engine: Engine) {
+        self.engine = engine
+        var width = 1
+        for rule in rules {
+            width = max(width, rule.variableCount)
+            for (position, literal) in rule.body.enumerated() {
+                guard case .positive(let relation) = literal.kind else { continue }
+                let plan = engine.plan(rule, position)
+                byRelation[relation, default: []].append((rule, position, plan))
+            }
+        }
+        bindings = .allocate(capacity: width)
+        bound = [Bool](repeating: false, count: width)
+    }
+
+    deinit { bindings.deallocate() }
+
+    /// Calls `body` for each occurrence of `relation`, with the occurrence bound to `row`.
+    @inline(__always)
+    func forEach(
+        of relation: Int, row: UnsafePointer<UInt32>, _ body: (CompiledRule, Plan, UnsafePointer<UInt32>) -> Void
+    ) {
+        guard let list = byRelation[relation] else { return }
+        for (rule, position, plan) in list {
+            for i in 0..<rule.variableCount { bound[i] = false }
+            if engine.unify(rule.body[position].slots, row, bindings, &bound) { body(rule, plan, bindings) }
+        }
     }
 }

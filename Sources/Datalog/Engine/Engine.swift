@@ -71,6 +71,14 @@ public final class Engine {
         return nextRuleID
     }
 
+    /// The join plan of `rule` from `start`, sized by the current tables.
+    @inline(__always)
+    func plan(_ rule: CompiledRule, _ start: Int) -> Plan {
+        rule.plan(start: start, networkIndexable: { _, _ in true }, size: tableSize)
+    }
+
+    func tableSize(_ relation: Int) -> Int { relations[relation].presentCount }
+
     // MARK: Addresses for the network index
 
     func address(of id: UInt32) -> (high: UInt64, low: UInt64)? {

@@ -84,10 +84,10 @@ extension Engine {
         if let aggregate = rule.aggregate { slots[aggregate.position] = .wildcard }
         let matched = bindings.withUnsafeMutableBufferPointer { unify(slots, row, $0.baseAddress!, &set) }
         guard matched else { return [] }
-        var plan = rule.plan(start: Plan.headBound, networkIndexable: { _, _ in true })
+        var plan = self.plan(rule, Plan.headBound)
         if rule.aggregate != nil {
             // The aggregated variable is not bound by the head, so plan from the group alone.
-            plan = Plan(rule: rule, start: Plan.headBound, networkIndexable: { _, _ in true })
+            plan = Plan(rule: rule, start: Plan.headBound, networkIndexable: { _, _ in true }, size: tableSize)
         }
         var result: [[UInt32]] = []
         let limit = rule.aggregate == nil ? 64 : 100
@@ -166,7 +166,7 @@ extension Engine {
     /// Every full binding of a rule's body over the current state (the rule need not be
     /// installed).
     func bodySolutions(_ rule: CompiledRule) -> [[UInt32]] {
-        let plan = Plan(rule: rule, start: Plan.fullBody, networkIndexable: { _, _ in true })
+        let plan = Plan(rule: rule, start: Plan.fullBody, networkIndexable: { _, _ in true }, size: tableSize)
         var result: [[UInt32]] = []
         let none = [UInt32](repeating: 0, count: max(rule.variableCount, 1))
         none.withUnsafeBufferPointer { initial in

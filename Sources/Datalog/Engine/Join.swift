@@ -74,18 +74,18 @@ final class Join {
         _ rule: CompiledRule, _ plan: Plan, _ k: Int, _ view: View, _ bindings: UnsafeMutablePointer<UInt32>,
         _ emit: (UnsafeMutablePointer<UInt32>) -> Bool
     ) -> Bool {
-        if k == plan.steps.count { return emit(bindings) }
+        if k == plan.stepCount { return emit(bindings) }
         let step = plan.steps[k]
         switch step.operation {
         case .constant(let holds):
             return holds ? execute(rule, plan, k + 1, view, bindings, emit) : true
 
-        case .negatedBuiltin(let builtin):
-            if builtinHolds(builtin, step, bindings) { return true }
+        case .negatedBuiltin(let index):
+            if builtinHolds(plan.builtins[index], step, bindings) { return true }
             return execute(rule, plan, k + 1, view, bindings, emit)
 
-        case .builtin(let builtin):
-            return evaluateBuiltin(builtin, step, rule, plan, k, view, bindings, emit)
+        case .builtin(let index):
+            return evaluateBuiltin(plan.builtins[index], step, rule, plan, k, view, bindings, emit)
 
         case .negation:
             let relation = engine.relations[step.relation]

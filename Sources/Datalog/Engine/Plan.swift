@@ -4,7 +4,10 @@
 /// bound; otherwise the positive literal with the most bound columns comes next, because its
 /// index lookup is the most selective. A positive literal whose network column feeds
 /// `ip_in_network` with a bound address becomes a network-index probe instead of a scan.
-struct Plan {
+///
+/// A step holds no reference-counted values: its lists point into buffers the plan owns, so the
+/// join loop copies steps without retaining anything.
+final class Plan {
     static let fullBody = -1
     static let headBound = -2
 
@@ -12,8 +15,9 @@ struct Plan {
         enum Operation {
             case lookup
             case negation
-            case builtin(Builtin)
-            case negatedBuiltin(Builtin)
+            /// A built-in, by index into the plan's `builtins`.
+            case builtin(Int)
+            case negatedBuiltin(Int)
             case constant(Bool)
             /// Probe the network index on `column` with the address in `address`.
             case network(column: Int, address: Slot)
@@ -25,26 +29,42 @@ struct Plan {
         /// Columns whose values are known before the step (constants and bound variables).
         var mask: UInt64
         /// Values of the masked columns, in column order.
-        var keySlots: [Slot]
+        var keySlots: UnsafeBufferPointer<Slot>
         /// Where the step's lookup key sits in the join frame, after the variables.
         var keyOffset: Int
         var isFullKey: Bool
         /// Variables first bound by this step, with the column that binds them.
-        var binds: [(column: Int, variable: Int)]
+        var binds: UnsafeBufferPointer<(column: Int, variable: Int)>
         /// Columns that must equal a variable bound earlier in this same step.
-        var checks: [(column: Int, variable: Int)]
+        var checks: UnsafeBufferPointer<(column: Int, variable: Int)>
         /// Built-ins only: argument slots, and which outputs were unbound before the step.
+        var arguments: UnsafeBufferPointer<Slot>
+        var unboundOutputs: UnsafeBufferPointer<Bool>
+    }
+
+    /// A step while the plan is being built, with ordinary arrays.
+    private struct Draft {
+        var operation: Step.Operation
+        var literal: Int
+        var relation: Int
+        var mask: UInt64
+        var keySlots: [Slot]
+        var isFullKey: Bool
+        var binds: [(column: Int, variable: Int)]
+        var checks: [(column: Int, variable: Int)]
         var arguments: [Slot]
         var unboundOutputs: [Bool]
     }
 
-    var steps: [Step] = []
+    let steps: UnsafeMutableBufferPointer<Step>
+    let builtins: [Builtin]
+    private var allocations: [UnsafeMutableRawPointer] = []
     /// Variables bound before the first step.
     var initiallyBound: [Bool]
     /// Values a join frame holds: the variables, then each step's key.
     var frameSize: Int
 
-    init(rule: CompiledRule, start: Int, networkIndexable: (Int, Int) -> Bool) {
+    init(rule: CompiledRule, start: Int, networkIndexable: (Int, Int) -> Bool, size: (Int) -> Int = { _ in 0 }) {
         var bound = [Bool](repeating: false, count: rule.variableCount)
         if start >= 0 {
             for case .variable(let v) in rule.body[start].slots { bound[v] = true }
@@ -53,20 +73,46 @@ struct Plan {
         }
         initiallyBound = bound
 
+        var drafts: [Draft] = []
+        var builtins: [Builtin] = []
         var remaining = Array(rule.body.indices).filter { $0 != start }
         while !remaining.isEmpty {
             let choice = Plan.chooseNext(
-                rule: rule, remaining: remaining, bound: bound, networkIndexable: networkIndexable)
-            steps.append(Plan.makeStep(rule: rule, choice: choice, bound: &bound))
+                rule: rule, remaining: remaining, bound: bound, networkIndexable: networkIndexable, size: size)
+            drafts.append(Plan.makeStep(rule: rule, choice: choice, bound: &bound, builtins: &builtins))
             remaining.removeAll { $0 == choice.literal }
         }
+        self.builtins = builtins
+
+        steps = .allocate(capacity: max(drafts.count, 1))
         var offset = rule.variableCount
-        for i in steps.indices {
-            steps[i].keyOffset = offset
-            offset += steps[i].keySlots.count
+        var owned: [UnsafeMutableRawPointer] = [UnsafeMutableRawPointer(steps.baseAddress!)]
+        func copy<T>(_ values: [T]) -> UnsafeBufferPointer<T> {
+            let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: max(values.count, 1))
+            _ = buffer.initialize(from: values)
+            owned.append(UnsafeMutableRawPointer(buffer.baseAddress!))
+            return UnsafeBufferPointer(start: buffer.baseAddress, count: values.count)
         }
+        for (i, draft) in drafts.enumerated() {
+            let step = Step(
+                operation: draft.operation, literal: draft.literal, relation: draft.relation, mask: draft.mask,
+                keySlots: copy(draft.keySlots), keyOffset: offset, isFullKey: draft.isFullKey, binds: copy(draft.binds),
+                checks: copy(draft.checks), arguments: copy(draft.arguments), unboundOutputs: copy(draft.unboundOutputs)
+            )
+            (steps.baseAddress! + i).initialize(to: step)
+            offset += draft.keySlots.count
+        }
+        stepCount = drafts.count
+        allocations = owned
         frameSize = offset
     }
+
+    deinit {
+        for pointer in allocations { pointer.deallocate() }
+    }
+
+    /// The number of steps.
+    let stepCount: Int
 
     private struct Choice {
         var literal: Int
@@ -82,7 +128,7 @@ struct Plan {
     }
 
     private static func chooseNext(
-        rule: CompiledRule, remaining: [Int], bound: [Bool], networkIndexable: (Int, Int) -> Bool
+        rule: CompiledRule, remaining: [Int], bound: [Bool], networkIndexable: (Int, Int) -> Bool, size: (Int) -> Int
     ) -> Choice {
         // Filters whose inputs are bound go first.
         for j in remaining {
@@ -124,15 +170,19 @@ struct Plan {
             }
         }
 
-        // Otherwise the positive literal with the most bound columns, earliest on a tie.
+        // Otherwise a positive literal: a fully bound one (an existence check) first, then one
+        // with some bound columns, then a scan; among equals, the smaller table, then the earlier.
         var best = -1
-        var bestBound = -1
+        var bestScore = (-1, Int.min, -1)
         for j in remaining {
-            guard rule.body[j].isPositive else { continue }
-            let count = rule.body[j].slots.filter { isBound($0, bound) }.count
-            if count > bestBound {
+            guard case .positive(let relation) = rule.body[j].kind else { continue }
+            let slots = rule.body[j].slots
+            let count = slots.filter { isBound($0, bound) }.count
+            let kind = count == slots.count ? 2 : (count > 0 ? 1 : 0)
+            let score = (kind, -size(relation), count)
+            if score > bestScore {
                 best = j
-                bestBound = count
+                bestScore = score
             }
         }
         // The compiler rejects unsafe rules, so a positive literal is always left here.
@@ -140,18 +190,21 @@ struct Plan {
         return Choice(literal: best)
     }
 
-    private static func makeStep(rule: CompiledRule, choice: Choice, bound: inout [Bool]) -> Step {
+    private static func makeStep(rule: CompiledRule, choice: Choice, bound: inout [Bool], builtins: inout [Builtin])
+        -> Draft
+    {
         let literal = rule.body[choice.literal]
-        var step = Step(
+        var step = Draft(
             operation: .lookup, literal: choice.literal, relation: literal.relation ?? -1, mask: 0, keySlots: [],
-            keyOffset: 0, isFullKey: false, binds: [], checks: [], arguments: literal.slots, unboundOutputs: [])
+            isFullKey: false, binds: [], checks: [], arguments: literal.slots, unboundOutputs: [])
 
         switch literal.kind {
         case .constant(let value):
             step.operation = .constant(value)
             return step
         case .builtin(let builtin):
-            step.operation = .builtin(builtin)
+            step.operation = .builtin(builtins.count)
+            builtins.append(builtin)
             for slot in literal.slots.dropFirst(builtin.inputCount) {
                 if case .variable(let v) = slot, !bound[v] {
                     step.unboundOutputs.append(true)
@@ -162,7 +215,8 @@ struct Plan {
             }
             return step
         case .negatedBuiltin(let builtin):
-            step.operation = .negatedBuiltin(builtin)
+            step.operation = .negatedBuiltin(builtins.count)
+            builtins.append(builtin)
             return step
         case .negative:
             step.operation = .negation
