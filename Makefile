@@ -38,7 +38,8 @@ bench:
 	$(SWIFT) run -c release agora-bench datalog
 
 demo:
-	$(SWIFT) run agora eval --rules examples/compromised_vm.dl --facts examples/compromised_vm_facts.dl 'error(vm)'
+	$(SWIFT) run agora eval --rules examples/compromised_vm.dl --facts examples/compromised_vm_facts.dl \
+	    --explain 'error(vm, src_ip, dst_ip, tenant)'
 
 clean:
 	$(SWIFT) package clean

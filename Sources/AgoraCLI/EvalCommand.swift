@@ -59,9 +59,9 @@ enum EvalCommand {
         }
         do {
             if parsed.switches.contains("explain") {
-                for (answer, proof) in try runtime.explain(query, in: policy) {
-                    print(answer)
-                    print(proof.rendered(relativeTo: policy, indent: "  "))
+                // The root line of each tree is the answer itself.
+                for (_, proof) in try runtime.explain(query, in: policy) {
+                    print(proof.rendered(relativeTo: policy))
                 }
             } else {
                 for answer in try runtime.query(query, in: policy) { print(answer) }
@@ -105,7 +105,8 @@ enum EvalCommand {
     }
 
     static func reportError(_ error: DatalogError, file: String) {
-        FileHandle.standardError.write(Data("\(file):\(error.description)\n".utf8))
+        let separator = error.location == nil ? ": " : ":"
+        FileHandle.standardError.write(Data("\(file)\(separator)\(error.description)\n".utf8))
     }
 
     static func usageError(_ message: String) -> Int32 {

@@ -395,20 +395,21 @@ struct PendingTuples {
 /// The positive occurrences of each relation in a stratum's rules, with the plan that starts
 /// from each, and scratch space for binding an occurrence to a row.
 final class Occurrences {
-    private var byRelation: [Int: [(rule: CompiledRule, position: Int, plan: Plan)]] = [:]
+    private var byRelation: [[(rule: CompiledRule, position: Int, plan: Plan)]]
     private let bindings: UnsafeMutablePointer<UInt32>
     private var bound: [Bool]
     private unowned let engine: Engine
 
     init(rules: [CompiledRule], engine: Engine) {
         self.engine = engine
+        byRelation = Array(repeating: [], count: engine.relations.count)
         var width = 1
         for rule in rules {
             width = max(width, rule.variableCount)
             for (position, literal) in rule.body.enumerated() {
                 guard case .positive(let relation) = literal.kind else { continue }
                 let plan = engine.plan(rule, position)
-                byRelation[relation, default: []].append((rule, position, plan))
+                byRelation[relation].append((rule, position, plan))
             }
         }
         bindings = .allocate(capacity: width)
@@ -422,8 +423,7 @@ final class Occurrences {
     func forEach(
         of relation: Int, row: UnsafePointer<UInt32>, _ body: (CompiledRule, Plan, UnsafePointer<UInt32>) -> Void
     ) {
-        guard let list = byRelation[relation] else { return }
-        for (rule, position, plan) in list {
+        for (rule, position, plan) in byRelation[relation] {
             for i in 0..<rule.variableCount { bound[i] = false }
             if engine.unify(rule.body[position].slots, row, bindings, &bound) { body(rule, plan, bindings) }
         }

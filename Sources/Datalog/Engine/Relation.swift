@@ -23,6 +23,7 @@ final class Relation {
     /// Rows whose presence changed in the current update, in the order of their first change.
     private(set) var changedRows: [Int32] = []
     private(set) var indexes: [UInt64: RelationIndex] = [:]
+    private var indexList: [RelationIndex] = []
     var networkIndexes: [Int: NetworkIndex] = [:]
 
     static let factBit: UInt64 = 1 << 63
@@ -115,7 +116,7 @@ final class Relation {
         rowCount += 1
         slots[slot] = UInt64(hash) << 32 | UInt64(r + 1)
         if rowCount * 2 > slotMask { rehash(capacity: (slotMask + 1) * 2) }
-        for index in indexes.values { index.add(row: r, relation: self) }
+        for index in indexList { index.add(row: r, relation: self) }
         for (column, index) in networkIndexes { index.add(row: r, value: row(r)[column]) }
         return r
     }
@@ -212,10 +213,12 @@ final class Relation {
 
     /// The hash index on the columns in `mask`, built on first use at a cost linear in the table.
     func index(for mask: UInt64) -> RelationIndex {
-        if let index = indexes[mask] { return index }
+        // A table has few indexes, so a linear search beats hashing the mask.
+        for index in indexList where index.mask == mask { return index }
         let index = RelationIndex(mask: mask, arity: arity)
         for r in 0..<Int32(rowCount) { index.add(row: r, relation: self) }
         indexes[mask] = index
+        indexList.append(index)
         return index
     }
 
@@ -243,6 +246,7 @@ final class Relation {
         let masks = Array(indexes.keys)
         for index in indexes.values { index.deallocate() }
         indexes = [:]
+        indexList = []
         for mask in masks { _ = index(for: mask) }
         for (column, old) in networkIndexes {
             let rebuilt = NetworkIndex(parse: old.parse)

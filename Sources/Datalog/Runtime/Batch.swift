@@ -93,6 +93,8 @@ struct Batch {
         }
         for fact in facts { _ = relationID(fact.table) }
 
+        try checkAggregateHeads(compiled.compactMap(\.rule))
+
         let policies = runtime.policies
         let allowsRecursion = { (name: String) -> Bool in
             let policy = name.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
@@ -136,6 +138,26 @@ struct Batch {
                     identity: entry.identity))
         }
         return runtime.deltas(engine.commit())
+    }
+
+    /// A table computed by an aggregate rule has that rule alone.
+    private func checkAggregateHeads(_ added: [CompiledRule]) throws(DatalogError) {
+        let removed = Set(removedRules.map(\.engineID))
+        var rulesByHead: [Int: [CompiledRule]] = [:]
+        for rule in engine.allRules where !removed.contains(rule.id) {
+            rulesByHead[rule.head, default: []].append(rule)
+        }
+        for rule in added { rulesByHead[rule.head, default: []].append(rule) }
+        for rule in added {
+            let siblings = rulesByHead[rule.head] ?? []
+            guard siblings.count > 1, siblings.contains(where: { $0.aggregate != nil }) else { continue }
+            let table =
+                rule.head < engine.relations.count ? engine.relationName(rule.head) : rule.source.head.name.description
+            throw .invalidAggregate(
+                rule: rule.source.description,
+                reason: "\(table) has an aggregate rule, and a table computed by an aggregate takes no other rule",
+                at: rule.source.location)
+        }
     }
 
     private func cycleError(_ error: CycleError, names: (Int) -> String, rules: [CompiledRule]) -> DatalogError {

@@ -1,0 +1,140 @@
+import Testing
+
+@testable import Datalog
+
+@Suite struct EngineTests {
+    private func runtime(_ kind: PolicyKind = .materialized) throws -> PolicyRuntime {
+        let runtime = PolicyRuntime()
+        try runtime.createPolicy("test", kind: kind)
+        return runtime
+    }
+
+    @Test func aggregatesFollowInsertsAndDeletes() throws {
+        let runtime = try runtime()
+        try runtime.insert(
+            """
+            n(g, count(v)) :- q(g, v)
+            s(g, sum(v)) :- q(g, v)
+            lo(g, min(v)) :- q(g, v)
+            hi(g, max(v)) :- q(g, v)
+            """, into: "test")
+        try runtime.insert("q(1, 5) q(1, 7) q(2, 3)", into: "test")
+        #expect(try runtime.query("n(g, c)", in: "test") == ["n(1, 2)", "n(2, 1)"])
+        #expect(try runtime.query("s(g, c)", in: "test") == ["s(1, 12)", "s(2, 3)"])
+        #expect(try runtime.query("lo(g, c)", in: "test") == ["lo(1, 5)", "lo(2, 3)"])
+        #expect(try runtime.query("hi(g, c)", in: "test") == ["hi(1, 7)", "hi(2, 3)"])
+
+        let deltas = try runtime.delete("q(1, 5) q(2, 3)", from: "test")
+        #expect(try runtime.query("n(g, c)", in: "test") == ["n(1, 1)"])
+        #expect(try runtime.query("lo(g, c)", in: "test") == ["lo(1, 7)"])
+        let counts = deltas.first { $0.table == "test:n" }
+        #expect(counts?.inserted == [[.int(1), .int(1)]])
+        #expect(Set(counts?.deleted ?? []) == [[.int(1), .int(2)], [.int(2), .int(1)]])
+    }
+
+    @Test func aggregateTableTakesNoOtherRule() throws {
+        let runtime = try runtime()
+        try runtime.insert("n(g, count(v)) :- q(g, v)", into: "test")
+        #expect(throws: DatalogError.self) { try runtime.insert("n(g, 0) :- r(g)", into: "test") }
+        #expect(runtime.rules(of: "test").count == 1)
+    }
+
+    @Test func aggregateOnItsOwnCycleIsRejected() throws {
+        let runtime = try runtime()
+        #expect {
+            try runtime.insert("n(g, count(v)) :- m(g, v)  m(g, v) :- n(g, v)", into: "test")
+        } throws: { error in
+            (error as? DatalogError)?.kind == "recursion"
+        }
+    }
+
+    @Test func closureOverCyclicDataTerminates() throws {
+        let runtime = try runtime()
+        try runtime.insert("path(x, y) :- link(x, y)  path(x, z) :- path(x, y), link(y, z)", into: "test")
+        try runtime.insert("link(1, 2) link(2, 3) link(3, 1)", into: "test")
+        #expect(runtime.rowCount(of: "test:path") == 9)
+        let deltas = try runtime.delete("link(3, 1)", from: "test")
+        #expect(try runtime.query("path(x, y)", in: "test") == ["path(1, 2)", "path(1, 3)", "path(2, 3)"])
+        #expect(deltas.first { $0.table == "test:path" }?.deleted.count == 6)
+    }
+
+    @Test func recursiveRowWithTwoSupportsSurvives() throws {
+        let runtime = try runtime()
+        try runtime.insert("path(x, y) :- link(x, y)  path(x, z) :- path(x, y), link(y, z)", into: "test")
+        try runtime.insert("link(1, 2) link(2, 3) link(1, 3)", into: "test")
+        let deltas = try runtime.delete("link(1, 3)", from: "test")
+        #expect(try runtime.query("path(1, 3)", in: "test") == ["path(1, 3)"])
+        #expect(deltas.first { $0.table == "test:path" } == nil)
+    }
+
+    @Test func explainGivesWellFoundedProof() throws {
+        let runtime = try runtime()
+        try runtime.insert("path(x, y) :- link(x, y)  path(x, z) :- path(x, y), link(y, z)", into: "test")
+        try runtime.insert("link(1, 2) link(2, 1) link(2, 3)", into: "test")
+        let proofs = try runtime.explain("path(1, 3)", in: "test")
+        #expect(proofs.count == 1)
+        let proof = try #require(proofs.first?.proof)
+        #expect(proof.values == [.int(1), .int(3)])
+        #expect(proof.basis == .rule("path(x, z) :- path(x, y), link(y, z)"))
+        #expect(proof.children.map(\.values) == [[.int(1), .int(2)], [.int(2), .int(3)]])
+        #expect(proof.children[0].children.map(\.basis) == [.fact])
+    }
+
+    @Test func networkIndexAnswersIpInNetwork() throws {
+        let runtime = try runtime(.nonrecursive)
+        try runtime.insert("hit(ip, net) :- packet(ip), net(net), builtin:ip_in_network(ip, net)", into: "test")
+        try runtime.insert(
+            """
+            net("203.0.113.0/24") net("203.0.113.66/32") net("2001:db8:ffff::/48") net("10.0.0.0/8") net("bogus")
+            packet("203.0.113.66") packet("198.51.100.1") packet("2001:db8:ffff:1::5") packet("::ffff:10.1.2.3")
+            """, into: "test")
+        #expect(
+            try runtime.query("hit(ip, net)", in: "test") == [
+                "hit(\"2001:db8:ffff:1::5\", \"2001:db8:ffff::/48\")",
+                "hit(\"203.0.113.66\", \"203.0.113.0/24\")",
+                "hit(\"203.0.113.66\", \"203.0.113.66/32\")",
+                "hit(\"::ffff:10.1.2.3\", \"10.0.0.0/8\")",
+            ])
+        try runtime.delete("net(\"203.0.113.0/24\")", from: "test")
+        try runtime.insert("packet(\"203.0.113.7\")", into: "test")
+        #expect(try runtime.query("hit(\"203.0.113.7\", net)", in: "test").isEmpty)
+    }
+
+    @Test func executeRowsFireOncePerAppearance() throws {
+        let runtime = try runtime(.nonrecursive)
+        try runtime.insert("execute[nova:servers.pause(vm)] :- flagged(vm)", into: "test")
+        var calls = ActionCall.calls(in: try runtime.insert("flagged(\"vm-1\")", into: "test"))
+        #expect(
+            calls == [
+                ActionCall(policy: "test", service: "nova", action: "servers.pause", arguments: [.string("vm-1")])
+            ])
+        calls = ActionCall.calls(in: try runtime.insert("flagged(\"vm-1\")", into: "test"))
+        #expect(calls.isEmpty)
+        calls = ActionCall.calls(in: try runtime.delete("flagged(\"vm-1\")", from: "test"))
+        #expect(calls.isEmpty)
+    }
+
+    @Test func failedBatchChangesNothing() throws {
+        let runtime = try runtime(.nonrecursive)
+        try runtime.insert("p(x) :- q(x, y)  q(1, 2)", into: "test")
+        #expect(throws: DatalogError.self) {
+            try runtime.insert("q(3, 4)  r(x) :- s(x)  q(5)", into: "test")
+        }
+        #expect(try runtime.query("q(x, y)", in: "test") == ["q(1, 2)"])
+        #expect(runtime.rules(of: "test").count == 1)
+        #expect(runtime.rowCount(of: "test:s") == 0)
+    }
+
+    @Test func crossPolicyChangesPropagate() throws {
+        let runtime = try runtime(.materialized)
+        try runtime.createPolicy("nova", kind: .datasource, schema: ["servers": ["id", "status"]])
+        try runtime.insert("active(vm) :- nova:servers(id=vm, status=\"ACTIVE\")", into: "test")
+        try runtime.update(table: "nova:servers", inserted: [[.string("a"), .string("ACTIVE")]], deleted: [])
+        #expect(try runtime.query("active(x)", in: "test") == ["active(\"a\")"])
+        try runtime.update(table: "nova:servers", inserted: [], deleted: [[.string("a"), .string("ACTIVE")]])
+        #expect(try runtime.query("active(x)", in: "test").isEmpty)
+        #expect(throws: DatalogError.self) {
+            try runtime.update(table: "nova:servers", inserted: [[.string("b")]], deleted: [])
+        }
+    }
+}
