@@ -103,7 +103,7 @@ extension Engine {
                 continue
             }
             let plan = self.plan(rule, position)
-            for direction in [true, false] {
+            for direction in Engine.directions {
                 forEachLiteralChange(rule, position, insertions: direction) { bindings in
                     join.run(rule, plan, view: .split(position), bindings: bindings) { full in
                         solutions.append((groupKey(rule, full), full[variable], direction ? 1 : -1))

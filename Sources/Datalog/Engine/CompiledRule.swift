@@ -65,7 +65,8 @@ final class CompiledRule {
     let variableNames: [String]
     /// The rule as the policy states it, after column references became positions.
     let source: Rule
-    private var plans: [Int: (plan: Plan, sizes: [Int])] = [:]
+    /// Cached plans by `start + 2`, so that the two special starts come first.
+    private var plans: [(plan: Plan, sizes: [Int])?] = []
 
     init(
         id: Int, head: Int, headSlots: [Slot], aggregate: CompiledAggregate?, body: [CompiledLiteral],
@@ -98,9 +99,11 @@ final class CompiledRule {
     /// Plans are cached and made again when a table the body reads has grown or shrunk more
     /// than fourfold since, because the join order depends on table sizes.
     func plan(start: Int, networkIndexable: (Int, Int) -> Bool, size: (Int) -> Int = { _ in 0 }) -> Plan {
-        if let cached = plans[start], !isStale(cached.sizes, size) { return cached.plan }
+        let slot = start + 2
+        if slot < plans.count, let cached = plans[slot], !isStale(cached.sizes, size) { return cached.plan }
         let plan = Plan(rule: self, start: start, networkIndexable: networkIndexable, size: size)
-        plans[start] = (plan, body.map { $0.relation.map(size) ?? 0 })
+        if plans.count <= slot { plans.append(contentsOf: repeatElement(nil, count: slot + 1 - plans.count)) }
+        plans[slot] = (plan, body.map { $0.relation.map(size) ?? 0 })
         return plan
     }
 

@@ -91,19 +91,18 @@ extension Engine {
         guard let relationID = literal.relation else { return }
         let relation = relations[relationID]
         if relation.changedRows.isEmpty { return }
-        var bindings = [UInt32](repeating: 0, count: max(rule.variableCount, 1))
-        var set = [Bool](repeating: false, count: rule.variableCount)
         if literal.isPositive {
+            // The common case of one changed row per update reuses the engine's scratch space.
+            let bindings = deltaBindings(rule.variableCount)
             for r in relation.changedRows {
                 let now = relation.isPresent(r)
                 guard now != relation.wasPresent(r), now == insertions else { continue }
-                for i in set.indices { set[i] = false }
-                let matched = bindings.withUnsafeMutableBufferPointer {
-                    unify(literal.slots, relation.row(r), $0.baseAddress!, &set)
-                }
-                if matched { bindings.withUnsafeBufferPointer { body($0.baseAddress!) } }
+                for i in 0..<rule.variableCount { deltaBound[i] = false }
+                if unify(literal.slots, relation.row(r), bindings, &deltaBound) { body(bindings) }
             }
         } else {
+            var bindings = [UInt32](repeating: 0, count: max(rule.variableCount, 1))
+            var set = [Bool](repeating: false, count: rule.variableCount)
             let columns = literal.slots.indices.filter { literal.slots[$0] != .wildcard }
             let keySlots = columns.map { literal.slots[$0] }
             for (key, existsNow) in flippedKeys(of: literal) where existsNow != insertions {
@@ -116,19 +115,35 @@ extension Engine {
         }
     }
 
+    static let directions = [true, false]
+
+    /// Scratch bindings for one delta row, at least `count` wide. Joins copy them into their
+    /// own frames before running, so one buffer serves every call.
+    @inline(__always)
+    func deltaBindings(_ count: Int) -> UnsafeMutablePointer<UInt32> {
+        if deltaScratch.count < max(count, 1) {
+            deltaScratch.deallocate()
+            deltaScratch = RawBuffer(repeating: 0, count: max(count, 16))
+            deltaBound = [Bool](repeating: false, count: max(count, 16))
+        }
+        return deltaScratch.base
+    }
+
     // MARK: Counting
 
     /// Applies the delta rules of a stratum without recursion: each changed body row adds or
     /// removes the derivations it takes part in, reading earlier body positions in the new view
     /// and later ones in the old view, so every derivation is counted once.
-    func maintainCounting(_ stratum: Stratum) {
+    func maintainCounting(_ stratum: Stratum, _ stratumRules: [CompiledRule]) {
         let head = relations[stratum.relations[0]]
         var deltas: [Int32: Int] = [:]
-        let scratch = UnsafeMutablePointer<UInt32>.allocate(capacity: max(head.arity, 1))
-        defer { scratch.deallocate() }
+        if headScratch.count < head.arity {
+            headScratch.deallocate()
+            headScratch = RawBuffer(repeating: 0, count: head.arity)
+        }
+        let scratch = headScratch.base
 
-        for id in stratum.rules {
-            let rule = rules[id]!
+        for rule in stratumRules {
             if rule.aggregate != nil {
                 maintainAggregate(rule)
                 continue
@@ -138,7 +153,7 @@ extension Engine {
                     continue
                 }
                 let plan = self.plan(rule, position)
-                for direction in [true, false] {
+                for direction in Engine.directions {
                     let sign = direction ? 1 : -1
                     forEachLiteralChange(rule, position, insertions: direction) { bindings in
                         join.run(rule, plan, view: .split(position), bindings: bindings) { full in
@@ -156,9 +171,8 @@ extension Engine {
     // MARK: Recursive strata
 
     /// Delete-and-rederive, then semi-naive insertion, for a recursive stratum.
-    func maintainRecursive(_ stratum: Stratum) {
+    func maintainRecursive(_ stratum: Stratum, _ stratumRules: [CompiledRule]) {
         let members = Set(stratum.relations)
-        let stratumRules = stratum.rules.map { rules[$0]! }
 
         // 1. Over-delete: everything derivable, in the old state, from what went away.
         var overdeleted: [(relation: Int, row: Int32)] = []
@@ -339,12 +353,11 @@ extension Engine {
 
     /// Re-evaluates a stratum whose rules changed: every derivation count is reset and the
     /// rules run over the current (new) state of everything below.
-    func rebuildStratum(_ stratum: Stratum) {
+    func rebuildStratum(_ stratum: Stratum, _ stratumRules: [CompiledRule]) {
         for relation in stratum.relations {
             let stored = relations[relation]
             for r in 0..<Int32(stored.rowCount) where stored.count(r) > 0 { stored.setCount(r, 0) }
         }
-        let stratumRules = stratum.rules.map { rules[$0]! }
         if !stratum.recursive {
             let head = relations[stratum.relations[0]]
             var deltas: [Int32: Int] = [:]

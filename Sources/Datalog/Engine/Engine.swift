@@ -37,10 +37,24 @@ public final class Engine {
     var pendingRemoved: [Int] = []
     var touched: [Bool] = []
     var touchedList: [Int] = []
+    /// Strata waiting to be processed in this update, and a flag per stratum for membership.
+    private var queue: [Int] = []
+    private var queued: [Bool] = []
+    /// The rules of each stratum, in stratum order.
+    var stratumRules: [[CompiledRule]] = []
+    /// Space for one head tuple while a stratum without recursion is maintained.
+    var headScratch = RawBuffer<UInt32>(repeating: 0, count: 16)
+    var deltaScratch = RawBuffer<UInt32>(repeating: 0, count: 16)
+    var deltaBound = [Bool](repeating: false, count: 16)
     /// Relations whose last rule this update removed; their changes are still reported.
     var formerHeads: Set<Int> = []
 
     public init() {}
+
+    deinit {
+        deltaScratch.deallocate()
+        headScratch.deallocate()
+    }
 
     // MARK: Relations
 
@@ -178,12 +192,12 @@ public final class Engine {
         var rebuild = Set<Int>()
         if !pendingAdded.isEmpty || !pendingRemoved.isEmpty { rebuild = applyRuleChanges() }
 
-        var queue = Set<Int>(rebuild)
+        for s in rebuild { enqueue(s) }
         for relation in touchedList {
-            for s in readerStrata[relation] { queue.insert(s) }
+            for s in readerStrata[relation] { enqueue(s) }
+            if relationStratum[relation] >= 0 { enqueue(relationStratum[relation]) }
         }
-        for relation in touchedList where relationStratum[relation] >= 0 { queue.insert(relationStratum[relation]) }
-        processStrata(queue, rebuild: rebuild)
+        processStrata(rebuild: rebuild)
 
         var changes: [RelationChange] = []
         for relation in touchedList {
@@ -233,6 +247,8 @@ public final class Engine {
         // The program was checked before the update began, so stratification succeeds here.
         strata = (try? Stratifier.strata(rules: allRules, recursionAllowed: { self.recursionAllowed[$0] })) ?? strata
         relationStratum = [Int](repeating: -1, count: relations.count)
+        queued = [Bool](repeating: false, count: strata.count)
+        stratumRules = strata.map { stratum in stratum.rules.map { rules[$0]! } }
         for i in readerStrata.indices { readerStrata[i] = [] }
         var rebuild = Set<Int>()
         for (s, stratum) in strata.enumerated() {
@@ -256,24 +272,34 @@ public final class Engine {
         return rebuild
     }
 
-    private func processStrata(_ initial: Set<Int>, rebuild: Set<Int>) {
-        var queue = initial
-        var s = 0
+    /// Marks a stratum for processing in this update.
+    @inline(__always)
+    private func enqueue(_ stratum: Int) {
+        if !queued[stratum] {
+            queued[stratum] = true
+            queue.append(stratum)
+        }
+    }
+
+    /// Processes queued strata in order; a stratum whose tables changed queues its readers,
+    /// which always come later.
+    private func processStrata(rebuild: Set<Int>) {
         while !queue.isEmpty {
-            guard let next = queue.min() else { break }
-            queue.remove(next)
-            s = next
+            var position = 0
+            for i in 1..<queue.count where queue[i] < queue[position] { position = i }
+            let s = queue.remove(at: position)
+            queued[s] = false
             let stratum = strata[s]
             if rebuild.contains(s) {
-                rebuildStratum(stratum)
+                rebuildStratum(stratum, stratumRules[s])
             } else if stratum.recursive {
-                maintainRecursive(stratum)
+                maintainRecursive(stratum, stratumRules[s])
             } else {
-                maintainCounting(stratum)
+                maintainCounting(stratum, stratumRules[s])
             }
             for relation in stratum.relations where relations[relation].hasNetChanges {
                 markTouched(relation)
-                for reader in readerStrata[relation] where reader > s { queue.insert(reader) }
+                for reader in readerStrata[relation] where reader > s { enqueue(reader) }
             }
         }
     }
