@@ -1,6 +1,7 @@
 /// A small parser for `--flag value`, `--switch` and positional arguments.
 struct CommandLineArguments {
-    var options: [String: String] = [:]
+    /// Every value given for each option, in order; an option may be repeated.
+    var values: [String: [String]] = [:]
     var switches: Set<String> = []
     var positional: [String] = []
 
@@ -8,6 +9,9 @@ struct CommandLineArguments {
     struct UsageError: Error {
         var message: String
     }
+
+    /// The last value given for an option.
+    subscript(option name: String) -> String? { values[name]?.last }
 
     /// Parses `arguments`, where `valued` lists the options that take a value and `flags` the
     /// ones that do not.
@@ -19,6 +23,11 @@ struct CommandLineArguments {
             if argument == "--" {
                 positional.append(contentsOf: arguments[index...])
                 break
+            }
+            if argument.hasPrefix("-") && !argument.hasPrefix("--") && argument.count > 1
+                && !(argument.dropFirst().first?.isNumber ?? false)
+            {
+                throw UsageError(message: "unknown option \(argument); options are written --name")
             }
             guard argument.hasPrefix("--"), argument.count > 2 else {
                 positional.append(argument)
@@ -34,10 +43,10 @@ struct CommandLineArguments {
                 switches.insert(name)
             } else if valued.contains(name) {
                 if let inlineValue {
-                    options[name] = inlineValue
+                    values[name, default: []].append(inlineValue)
                 } else {
                     guard index < arguments.count else { throw UsageError(message: "option --\(name) needs a value") }
-                    options[name] = arguments[index]
+                    values[name, default: []].append(arguments[index])
                     index += 1
                 }
             } else {

@@ -4,12 +4,23 @@ import Foundation
 
 /// `agora test FILE...`: runs policy test files and reports each failing case.
 enum TestCommand {
-    static let usage = "usage: agora test FILE...   (JSON arrays of policy test cases)"
+    static let usage = """
+        usage: agora test FILE...
+          Each FILE is a JSON array of cases. A case has a name and a kind (nonrecursive, materialized,
+          database, action, z3, simulate, execute); it loads other_policies, pre_rules, rules and facts,
+          applies updates, and then checks a query against expected (one formula a line), or the
+          action calls against expected_calls, or a rejected insert against expected_error.
+          The README's "Policy tests" section gives every field.
+        """
 
     static func run(_ arguments: [String]) -> Int32 {
-        if arguments.isEmpty || arguments.contains("--help") {
+        if arguments.contains("--help") {
+            print(usage)
+            return 0
+        }
+        if arguments.isEmpty {
             FileHandle.standardError.write(Data("\(usage)\n".utf8))
-            return arguments.isEmpty ? 2 : 0
+            return 2
         }
         var passed = 0
         var failed = 0
@@ -18,7 +29,7 @@ enum TestCommand {
             do {
                 cases = try PolicyTestRunner.load(path)
             } catch {
-                FileHandle.standardError.write(Data("agora test: error: cannot load \(path): \(error)\n".utf8))
+                print("ERROR \(path): \(error)")
                 failed += 1
                 continue
             }

@@ -8,6 +8,7 @@ let usage = """
       eval       evaluate a query against a policy file and facts
       test       run policy test files
       translate  print the rows a data-source driver makes of a file
+      schema     list the tables and columns of Agora's data sources
       version    print the version
     """
 
@@ -22,6 +23,8 @@ case "eval":
     exit(EvalCommand.run(rest))
 case "test":
     exit(TestCommand.run(rest))
+case "schema":
+    exit(SchemaCommand.run(rest))
 case "translate":
     exit(runTranslate(arguments: rest))
 case "version", "--version":

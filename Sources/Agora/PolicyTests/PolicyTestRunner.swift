@@ -10,10 +10,68 @@ public struct PolicyTestResult: Sendable {
 
 /// Runs policy test cases against a fresh `PolicyRuntime` each.
 public enum PolicyTestRunner {
-    /// Reads a JSON array of cases from `path`.
+    /// A test file that cannot be used, with the reason in one line.
+    public struct LoadError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    static let caseFields: Set<String> = [
+        "name", "kind", "policy", "other_policies", "pre_rules", "rules", "facts", "updates", "simulate", "query",
+        "expected", "expected_calls", "expected_error", "source", "expected_origin", "notes",
+    ]
+    static let nestedFields: [String: Set<String>] = [
+        "other_policies": ["name", "kind", "schema", "rules", "facts"],
+        "updates": ["op", "text", "policy", "expect_permitted"],
+        "simulate": ["action_policy", "action_rules", "sequence", "delta"],
+        "expected_error": ["kind", "message"],
+    ]
+    /// The values `kind` may take.
+    public static let kinds = [
+        "nonrecursive", "materialized", "database", "action", "z3", "simulate", "execute", "materialized-recursive",
+    ]
+
+    /// Reads a JSON array of cases from `path`, rejecting unknown fields so that a misspelt
+    /// `expected` cannot make a case pass by checking nothing.
     public static func load(_ path: String) throws -> [PolicyTestCase] {
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        return try JSONDecoder().decode([PolicyTestCase].self, from: data)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw LoadError(description: "cannot read \(path): no such file or not readable")
+        }
+        guard let array = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else {
+            throw LoadError(description: "\(path) is not a JSON array of test cases")
+        }
+        for (index, object) in array.enumerated() {
+            let name = (object["name"] as? String).map { " (\($0))" } ?? ""
+            let unknown = Set(object.keys).subtracting(caseFields).sorted()
+            if let field = unknown.first {
+                throw LoadError(
+                    description:
+                        "case \(index)\(name): unknown field '\(field)'; known fields: \(caseFields.sorted().joined(separator: ", "))"
+                )
+            }
+            for (field, allowed) in nestedFields {
+                let nested: [[String: Any]] =
+                    (object[field] as? [[String: Any]]) ?? ((object[field] as? [String: Any]).map { [$0] } ?? [])
+                for item in nested {
+                    if let bad = Set(item.keys).subtracting(allowed).sorted().first {
+                        throw LoadError(
+                            description:
+                                "case \(index)\(name): unknown field '\(bad)' in \(field); known: \(allowed.sorted().joined(separator: ", "))"
+                        )
+                    }
+                }
+            }
+            for key in ["name", "kind"] where object[key] as? String == nil {
+                throw LoadError(description: "case \(index)\(name): missing field '\(key)' (a string)")
+            }
+        }
+        do {
+            return try JSONDecoder().decode([PolicyTestCase].self, from: data)
+        } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context) {
+            let path = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+            throw LoadError(description: "field \(path) has the wrong type")
+        } catch {
+            throw LoadError(description: "\(path) is not a valid test file")
+        }
     }
 
     public static func run(_ testCase: PolicyTestCase) -> PolicyTestResult {
@@ -39,7 +97,9 @@ public enum PolicyTestRunner {
 
     /// Runs the case; returns nil when it passes, else the difference.
     private static func check(_ testCase: PolicyTestCase) throws -> String? {
-        guard let targetKind = kind(testCase.kind) else { return "unknown kind \(testCase.kind)" }
+        guard let targetKind = kind(testCase.kind) else {
+            return "unknown kind \(testCase.kind); use one of \(kinds.joined(separator: ", "))"
+        }
         let runtime = PolicyRuntime(now: { Int64(Date().timeIntervalSince1970) })
         let target = testCase.policy ?? "test"
         var calls: [PolicyTestCase.Call] = []
@@ -77,6 +137,9 @@ public enum PolicyTestRunner {
         if let rules = testCase.rules, !rules.isEmpty { record(try runtime.insert(rules, into: target)) }
         if let facts = testCase.facts, !facts.isEmpty { record(try runtime.insert(facts, into: target)) }
 
+        for update in testCase.updates ?? [] where update.op != "insert" && update.op != "delete" {
+            return "unknown update op '\(update.op)'; use insert or delete"
+        }
         for update in testCase.updates ?? [] {
             let policy = update.policy ?? target
             if update.expectPermitted == false {

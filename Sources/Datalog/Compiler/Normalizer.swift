@@ -79,7 +79,10 @@ struct Normalizer {
         }
         let declared = context.kind == .datasource ? context.declaredColumns(context.policy, atom.name.table) : nil
         if rule.body.isEmpty, let arity = declared?.count ?? context.arity(name), arity != atom.arguments.count {
-            throw .arity(literal: atom.description, given: atom.arguments.count, expected: arity, at: atom.location)
+            // Name the table in full: the fact may have been written without its policy.
+            var full = atom
+            full.name.service = context.policy
+            throw .arity(literal: full.description, given: atom.arguments.count, expected: arity, at: atom.location)
         }
         let terms = try positionalTerms(atom, table: name, declared: declared, negated: false)
         return NormalLiteral(

@@ -13,7 +13,7 @@ enum SafetyCheck {
         }
         switch kind {
         case .database, .datasource:
-            throw .ruleNotPermitted(rule: rule.text, policyKind: kind.rawValue, at: location)
+            throw .ruleNotPermitted(rule: rule.text, policyKind: kind.rawValue + " policy", at: location)
         case .action:
             return
         case .nonrecursive, .materialized, .z3:

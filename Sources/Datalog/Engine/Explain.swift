@@ -62,6 +62,19 @@ extension Engine {
 
         for id in rulesByHead[relation] {
             let rule = rules[id]!
+            if rule.aggregate != nil {
+                // An aggregate row rests on every solution of its group.
+                var children: [ProofNode] = []
+                for solution in solutions(of: rule, forHead: stored.row(r)) {
+                    children.append(contentsOf: proveBody(rule, solution, &search) ?? [])
+                }
+                if !children.isEmpty {
+                    search.cut = search.cut || cutBefore
+                    return ProofNode(
+                        table: stored.name, values: values, basis: .rule(rule.source.description), children: children)
+                }
+                continue
+            }
             for solution in solutions(of: rule, forHead: stored.row(r)) {
                 if let children = proveBody(rule, solution, &search) {
                     search.cut = search.cut || cutBefore
@@ -84,11 +97,7 @@ extension Engine {
         if let aggregate = rule.aggregate { slots[aggregate.position] = .wildcard }
         let matched = bindings.withUnsafeMutableBufferPointer { unify(slots, row, $0.baseAddress!, &set) }
         guard matched else { return [] }
-        var plan = self.plan(rule, Plan.headBound)
-        if rule.aggregate != nil {
-            // The aggregated variable is not bound by the head, so plan from the group alone.
-            plan = Plan(rule: rule, start: Plan.headBound, networkIndexable: { _, _ in true }, size: tableSize)
-        }
+        let plan = self.plan(rule, Plan.headBound)
         var result: [[UInt32]] = []
         let limit = rule.aggregate == nil ? 64 : 100
         bindings.withUnsafeBufferPointer { initial in

@@ -69,7 +69,10 @@ final class Plan {
         if start >= 0 {
             for case .variable(let v) in rule.body[start].slots { bound[v] = true }
         } else if start == Plan.headBound {
-            for case .variable(let v) in rule.headSlots { bound[v] = true }
+            // The aggregate's column holds the aggregate, not a value of its variable.
+            for (position, slot) in rule.headSlots.enumerated() where position != rule.aggregate?.position {
+                if case .variable(let v) = slot { bound[v] = true }
+            }
         }
         initiallyBound = bound
 

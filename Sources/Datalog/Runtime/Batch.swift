@@ -81,7 +81,9 @@ struct Batch {
         var compiled: [(policy: String, rule: CompiledRule?, normal: NormalRule, identity: String)] = []
         for inserted in insertedRules {
             let kind = runtime.policies[inserted.policy]!.kind
-            if kind == .action {
+            // Action rules that are safe are evaluated like any other, so that they can be
+            // queried; the rest are kept only for `simulate`, as Congress does.
+            if kind == .action && (try? SafetyCheck.check(inserted.normal, kind: .nonrecursive)) == nil {
                 compiled.append((inserted.policy, nil, inserted.normal, inserted.identity))
             } else {
                 compiled.append(

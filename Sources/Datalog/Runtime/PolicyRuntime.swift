@@ -204,6 +204,13 @@ public final class PolicyRuntime {
         return result
     }
 
+    /// Whether a table (`policy:table`) exists: it has had rows, rules or a declared schema.
+    public func hasTable(_ table: String) -> Bool {
+        if engine.existingRelation(table) != nil { return true }
+        guard let colon = table.firstIndex(of: ":") else { return false }
+        return policies[String(table[..<colon])]?.schema[String(table[table.index(after: colon)...])] != nil
+    }
+
     /// The number of rows of a table (`policy:table`).
     public func rowCount(of table: String) -> Int { engine.existingRelation(table)?.presentCount ?? 0 }
 

@@ -111,7 +111,8 @@ public enum DatalogError: Error, Hashable, Sendable {
             return "Rules are recursive through negation or an aggregate: \(cycle.joined(separator: " -> ")); "
                 + "a table may not depend on its own negation or aggregate"
         case .arity(let literal, let given, let expected, _):
-            return "Literal \(literal) contained \(given) arguments but exactly \(expected) arguments are permitted"
+            return "Literal \(literal) contained \(given) arguments but exactly \(expected) arguments are permitted; "
+                + "a table's width is fixed by its schema or by its first use (`agora schema` lists the data sources)"
         case .shortHead(let literal, let given, let expected, let padding, _):
             return "Head \(literal) contained \(given) arguments but exactly \(expected) arguments are permitted; "
                 + "padding it would leave variable \(padding) found in head but not in body"
@@ -143,13 +144,20 @@ public enum DatalogError: Error, Hashable, Sendable {
         case .builtinNameConflict(let table, _):
             return "Conflict with built-in tablename: \(table)"
         case .unknownBuiltin(let name, let arity, _):
-            return "Unknown built-in builtin:\(name) with \(arity) arguments"
+            let arities = Builtins.all.filter { $0.name == name }.map(\.arity)
+            if !arities.isEmpty {
+                let counts = arities.map(String.init).joined(separator: " or ")
+                return "Built-in builtin:\(name) takes \(counts) arguments, not \(arity)"
+            }
+            let names = Set(Builtins.all.map(\.name)).sorted().joined(separator: ", ")
+            return "Unknown built-in builtin:\(name) with \(arity) arguments; the built-ins are \(names)"
         case .factNotGround(let atom, _):
-            return "Fact not ground: \(atom)"
+            return "Fact not ground: \(atom); a fact holds constants only (a missing comma in a rule body also "
+                + "makes its next literal a separate fact)"
         case .multipleHeads(let rule, _):
             return "Non-formula found: \(rule); write one rule per head"
         case .ruleNotPermitted(let rule, let policyKind, _):
-            return "Non-atomic formula is not permitted: \(rule); a \(policyKind) policy holds ground facts only"
+            return "Non-atomic formula is not permitted: \(rule); a \(policyKind) holds ground facts only"
         case .invalidAggregate(let rule, let reason, _):
             return "Invalid aggregate in rule \(rule): \(reason)"
         case .updateTableNotPermitted(let atom, _):
