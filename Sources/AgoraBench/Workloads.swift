@@ -28,14 +28,16 @@ enum Workloads {
     }
 
     /// Loads the closure of `shape` with `n` nodes in one update.
-    static func closure(shape: String, n: Int) throws -> [String: Double] {
+    static func closure(shape: String, n: Int, report: PolicyRuntime.DeltaScope = .derivedTables) throws
+        -> [String: Double]
+    {
         let runtime = PolicyRuntime()
         try runtime.createPolicy("bench", kind: .materialized)
         try runtime.insert(closureRules, into: "bench")
         let rows = edges(shape, n).map { [Value.int(Int64($0.0)), .int(Int64($0.1))] }
         let clock = ContinuousClock()
         let start = clock.now
-        try runtime.update(table: "bench:e", inserted: rows, deleted: [])
+        try runtime.update(table: "bench:e", inserted: rows, deleted: [], report: report)
         let elapsed = seconds(clock.now - start)
         let tuples = runtime.rowCount(of: "bench:tc")
         return [

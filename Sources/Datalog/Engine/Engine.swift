@@ -1,8 +1,16 @@
-/// The change of one relation during an update: rows that became present and rows that left.
+/// The change of one relation during an update: rows that became present and rows that left,
+/// each stored flat, `arity` ids a row.
 public struct RelationChange {
     public var relation: Int
-    public var inserted: [[UInt32]]
-    public var deleted: [[UInt32]]
+    public var arity: Int
+    public var inserted: [UInt32]
+    public var deleted: [UInt32]
+
+    /// Rows as arrays of ids. A table without columns stores one placeholder id per row.
+    func rows(_ flat: [UInt32]) -> [[UInt32]] {
+        guard arity > 0 else { return flat.map { _ in [] } }
+        return stride(from: 0, to: flat.count, by: arity).map { Array(flat[$0..<($0 + arity)]) }
+    }
 }
 
 /// The incremental Datalog engine: stored relations, compiled rules and their strata.
@@ -187,7 +195,11 @@ public final class Engine {
     ///
     /// Rule changes must have been checked with `strata(adding:removing:)`; this recomputes the
     /// strata and re-evaluates from scratch only the strata whose rules changed.
-    func commit() -> [RelationChange] {
+    ///
+    /// `report` picks the relations whose changed rows are copied out; the others' changes are
+    /// applied all the same. Copying is most of the cost of an update that derives millions of
+    /// rows.
+    func commit(report: (Int) -> Bool = { _ in true }) -> [RelationChange] {
         precondition(inUpdate, "commit() outside an update")
         var rebuild = Set<Int>()
         if !pendingAdded.isEmpty || !pendingRemoved.isEmpty { rebuild = applyRuleChanges() }
@@ -202,13 +214,15 @@ public final class Engine {
         var changes: [RelationChange] = []
         for relation in touchedList {
             let stored = relations[relation]
-            if !rulesByHead[relation].isEmpty || formerHeads.contains(relation) {
-                var change = RelationChange(relation: relation, inserted: [], deleted: [])
+            if !rulesByHead[relation].isEmpty || formerHeads.contains(relation), report(relation) {
+                var change = RelationChange(relation: relation, arity: stored.arity, inserted: [], deleted: [])
                 stored.forEachNetChange { r, nowPresent in
+                    let row =
+                        stored.arity == 0 ? [0] : Array(UnsafeBufferPointer(start: stored.row(r), count: stored.arity))
                     if nowPresent {
-                        change.inserted.append(stored.values(of: r))
+                        change.inserted.append(contentsOf: row)
                     } else {
-                        change.deleted.append(stored.values(of: r))
+                        change.deleted.append(contentsOf: row)
                     }
                 }
                 if !change.inserted.isEmpty || !change.deleted.isEmpty { changes.append(change) }

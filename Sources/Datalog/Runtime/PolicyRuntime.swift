@@ -120,7 +120,9 @@ public final class PolicyRuntime {
     /// This is the fast path for data: no parsing and no rule checks, one engine update. Every
     /// row is checked against the table's arity before anything changes.
     @discardableResult
-    public func update(table: String, inserted: [Row], deleted: [Row]) throws(DatalogError) -> [TableDelta] {
+    public func update(table: String, inserted: [Row], deleted: [Row], report: DeltaScope = .derivedTables)
+        throws(DatalogError) -> [TableDelta]
+    {
         let handle = try tableHandle(table, arity: inserted.first?.count ?? deleted.first?.count)
         for row in deleted + inserted where row.count != handle.arity {
             let text = "\(table)(\(row.map(\.description).joined(separator: ", ")))"
@@ -136,7 +138,7 @@ public final class PolicyRuntime {
                 engine.setFact(handle.relation, tuple, present: present)
             }
         }
-        return deltas(engine.commit())
+        return deltas(engine.commit(report: reportFilter(report)))
     }
 
     /// A table of an existing policy, by full name, ready for `update(_:inserting:)`.
@@ -227,12 +229,43 @@ public final class PolicyRuntime {
     }
 
     func deltas(_ changes: [RelationChange]) -> [TableDelta] {
-        changes.map { change in
-            let interner = engine.interner
-            return TableDelta(
-                table: engine.relationName(change.relation),
-                inserted: change.inserted.map { $0.map(interner.value) },
-                deleted: change.deleted.map { $0.map(interner.value) })
+        let interner = engine.interner
+        func rows(_ flat: [UInt32], _ arity: Int) -> [Row] {
+            if arity == 0 { return flat.map { _ in [] } }
+            var result: [Row] = []
+            result.reserveCapacity(flat.count / arity)
+            var index = 0
+            while index < flat.count {
+                var row: Row = []
+                row.reserveCapacity(arity)
+                for offset in 0..<arity { row.append(interner.value(flat[index + offset])) }
+                result.append(row)
+                index += arity
+            }
+            return result
+        }
+        return changes.map { change in
+            TableDelta(
+                table: engine.relationName(change.relation), inserted: rows(change.inserted, change.arity),
+                deleted: rows(change.deleted, change.arity))
+        }
+    }
+
+    /// Which tables' changes an update returns.
+    public enum DeltaScope: Sendable {
+        /// Every derived table (the default).
+        case derivedTables
+        /// Only `execute[...]` tables: the rows that request actions.
+        case actionTables
+        /// None; the update is applied all the same.
+        case none
+    }
+
+    func reportFilter(_ scope: DeltaScope) -> (Int) -> Bool {
+        switch scope {
+        case .derivedTables: return { _ in true }
+        case .actionTables: return { ActionCall.parse(table: self.engine.relationName($0)) != nil }
+        case .none: return { _ in false }
         }
     }
 
