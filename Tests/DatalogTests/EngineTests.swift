@@ -137,4 +137,39 @@ import Testing
             try runtime.update(table: "nova:servers", inserted: [[.string("b")]], deleted: [])
         }
     }
+
+    @Test func retractedFactOnCycleIsRederived() throws {
+        let runtime = try runtime()
+        try runtime.insert("p(x) :- p(y), e(y, x)", into: "test")
+        try runtime.insert("p(1) e(1, 2) e(2, 1)", into: "test")
+        let deltas = try runtime.delete("p(1)", from: "test")
+        #expect(try runtime.query("p(x)", in: "test").isEmpty)
+        #expect(Set(deltas.first { $0.table == "test:p" }?.deleted ?? []) == [[.int(1)], [.int(2)]])
+    }
+
+    @Test func newTableTakesOneWidthPerRule() throws {
+        let runtime = try runtime(.nonrecursive)
+        #expect {
+            try runtime.insert("p(x, y) :- q(x), q(x, y)", into: "test")
+        } throws: { error in
+            (error as? DatalogError)?.kind == "arity"
+        }
+        #expect(runtime.rules(of: "test").isEmpty)
+    }
+
+    @Test func explainStopsDeepChainsWithTruncatedNode() throws {
+        let runtime = try runtime()
+        try runtime.insert("reach(x) :- start(x)  reach(x) :- reach(y), edge(y, x)  start(0)", into: "test")
+        let edges = (0..<1500).map { [Value.int(Int64($0)), .int(Int64($0 + 1))] }
+        try runtime.update(table: "test:edge", inserted: edges, deleted: [])
+        let proof = try #require(try runtime.explain("reach(1500)", in: "test").first?.proof)
+        var node = proof
+        var depth = 0
+        while let child = node.children.first, child.table == "test:reach" {
+            node = child
+            depth += 1
+        }
+        #expect(depth == ProofBuilder.maximumDepth)
+        #expect(node.basis == .truncated)
+    }
 }

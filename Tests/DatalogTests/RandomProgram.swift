@@ -67,8 +67,13 @@ struct RandomProgram {
     var removed: [NaiveRule] = []
 
     static func randomFact(_ random: inout SplitMix64) -> NaiveFact {
-        let relation = base[Int(random.next(UInt64(base.count)))]
-        let values = (0..<baseArity[relation]!).map { _ in Int(random.next(UInt64(domain))) }
+        // One fact in six goes into a derived table, beside what its rules derive.
+        let derivedWithFacts = derived.filter { !aggregated.contains($0) }
+        let relation =
+            random.next(6) == 0
+            ? derivedWithFacts[Int(random.next(UInt64(derivedWithFacts.count)))]
+            : base[Int(random.next(UInt64(base.count)))]
+        let values = (0..<arityOf(relation)).map { _ in Int(random.next(UInt64(domain))) }
         return NaiveFact(relation: relation, values: values)
     }
 

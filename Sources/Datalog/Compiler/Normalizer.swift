@@ -16,6 +16,7 @@ struct CompileContext {
 struct Normalizer {
     let context: CompileContext
     private var usedNames: Set<String> = []
+    private var statementArity: [String: Int] = [:]
     private var freshCounter = 0
 
     init(context: CompileContext) {
@@ -24,6 +25,7 @@ struct Normalizer {
 
     mutating func normalize(_ rule: Rule) throws(DatalogError) -> NormalRule {
         usedNames = []
+        statementArity = [:]
         freshCounter = 0
         for literal in rule.heads + rule.body {
             for argument in literal.atom.arguments { if let name = argument.term.variable { usedNames.insert(name) } }
@@ -158,7 +160,9 @@ struct Normalizer {
     private mutating func positionalTerms(_ atom: Atom, table: String, declared: [String]?, negated: Bool)
         throws(DatalogError) -> [NormalTerm]
     {
-        let known = declared?.count ?? context.arity(table)
+        // A table new to the engine takes its width from its first literal in this statement.
+        let known = declared?.count ?? context.arity(table) ?? statementArity[table]
+        defer { if statementArity[table] == nil { statementArity[table] = known ?? atom.arguments.count } }
         var positional: [NormalTerm] = []
         var references: [(column: ColumnReference, term: NormalTerm, location: SourceLocation)] = []
         for argument in atom.arguments {

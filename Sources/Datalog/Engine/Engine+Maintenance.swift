@@ -182,6 +182,12 @@ extension Engine {
             for r in stored.changedRows where stored.wasPresent(r) && !stored.isPresent(r) {
                 frontier.append((relation, r))
             }
+            // A retracted fact's remaining derivations may go through the row itself.
+            for r in stored.retractedFacts where !stored.isFact(r) && stored.count(r) > 0 {
+                stored.setCount(r, 0)
+                overdeleted.append((relation, r))
+                if !stored.isPresent(r) { frontier.append((relation, r)) }
+            }
         }
         let overdelete: (CompiledRule, UnsafeMutablePointer<UInt32>, UnsafeMutablePointer<UInt32>) -> Void = {
             rule, full, scratch in
@@ -264,26 +270,55 @@ extension Engine {
         let arity = stratumRules.map { relations[$0.head].arity }.max() ?? 1
         let scratch = UnsafeMutablePointer<UInt32>.allocate(capacity: max(arity, 1))
         defer { scratch.deallocate() }
-        // New rows go in as soon as they are found: joins read index chains afresh after each
-        // callback and scans stop at the row count they started with, so insertion is safe.
+        // Found rows are inserted in batches: hashing a whole batch and loading its slots first
+        // lets the cache misses of the row set overlap instead of stalling one after another.
+        var pending = PendingTuples()
+        var hashes: [UInt32] = []
+        var warmth: UInt64 = 0
+        var next: [(relation: Int, row: Int32)] = []
+        func flush() {
+            hashes.removeAll(keepingCapacity: true)
+            pending.values.withUnsafeBufferPointer { values in
+                var offset = 0
+                for relation in pending.relations {
+                    let stored = relations[relation]
+                    let hash = hashTuple(values.baseAddress! + offset, count: stored.arity)
+                    hashes.append(hash)
+                    warmth &+= stored.warm(hash)
+                    offset += stored.arity
+                }
+                offset = 0
+                for (i, relation) in pending.relations.enumerated() {
+                    let stored = relations[relation]
+                    let row = stored.findOrAdd(values.baseAddress! + offset, hash: hashes[i])
+                    offset += stored.arity
+                    if stored.count(row) > 0 { continue }
+                    let wasPresent = stored.isPresent(row)
+                    stored.setCount(row, 1)
+                    if !wasPresent { next.append((relation, row)) }
+                }
+            }
+            pending.relations.removeAll(keepingCapacity: true)
+            pending.values.removeAll(keepingCapacity: true)
+        }
         while !frontier.isEmpty {
-            var next: [(relation: Int, row: Int32)] = []
             for (relation, r) in frontier {
                 occurrences.forEach(of: relation, row: relations[relation].row(r)) { rule, plan, bindings in
-                    let head = relations[rule.head]
+                    let arity = relations[rule.head].arity
                     join.run(rule, plan, view: .new, bindings: bindings) { full in
                         headTuple(rule, full, into: scratch)
-                        let row = head.findOrAdd(scratch)
-                        if head.count(row) > 0 { return true }
-                        let wasPresent = head.isPresent(row)
-                        head.setCount(row, 1)
-                        if !wasPresent { next.append((rule.head, row)) }
+                        pending.relations.append(rule.head)
+                        pending.values.append(contentsOf: UnsafeBufferPointer(start: scratch, count: arity))
+                        if pending.relations.count >= 256 { flush() }
                         return true
                     }
                 }
             }
+            flush()
             frontier = next
+            next = []
         }
+        if warmth == 1 { frontier = [] }
     }
 
     /// Queues the rule's head for `full` unless it is already derived.

@@ -23,6 +23,9 @@ enum View {
 final class Join {
     unowned let engine: Engine
     private var stack: RawBuffer<UInt32>
+    /// When set, rows of positive literals must also pass this test (relation id, row); used by
+    /// explanations to read only rows proved in earlier rounds.
+    var rowFilter: ((Int, Int32) -> Bool)?
 
     init(engine: Engine) {
         self.engine = engine
@@ -100,14 +103,16 @@ final class Join {
             let key = bindings + step.keyOffset
             for (i, slot) in step.keySlots.enumerated() { key[i] = value(slot, bindings) }
             if step.isFullKey {
-                guard let r = relation.find(key), relation.isPresent(r, old: old) else { return true }
+                guard let r = relation.find(key), relation.isPresent(r, old: old), passes(relation, r) else {
+                    return true
+                }
                 return execute(rule, plan, k + 1, view, bindings, emit)
             }
             if step.mask == 0 {
                 let rows = relation.rowCount
                 var r: Int32 = 0
                 while r < rows {
-                    if relation.isPresent(r, old: old), bind(step, relation.row(r), bindings) {
+                    if relation.isPresent(r, old: old), passes(relation, r), bind(step, relation.row(r), bindings) {
                         if !execute(rule, plan, k + 1, view, bindings, emit) { return false }
                     }
                     r += 1
@@ -117,7 +122,7 @@ final class Join {
             let index = relation.index(for: step.mask)
             var r = index.first(key, relation: relation)
             while r >= 0 {
-                if relation.isPresent(r, old: old), bind(step, relation.row(r), bindings) {
+                if relation.isPresent(r, old: old), passes(relation, r), bind(step, relation.row(r), bindings) {
                     if !execute(rule, plan, k + 1, view, bindings, emit) { return false }
                 }
                 r = index.next[Int(r)]
@@ -131,11 +136,19 @@ final class Join {
             let index = engine.networkIndex(relation, column: column)
             var keepGoing = true
             index.forEachRow(containing: address.high, address.low) { r in
-                guard keepGoing, relation.isPresent(r, old: old), bind(step, relation.row(r), bindings) else { return }
+                guard keepGoing, relation.isPresent(r, old: old), passes(relation, r),
+                    bind(step, relation.row(r), bindings)
+                else { return }
                 keepGoing = execute(rule, plan, k + 1, view, bindings, emit)
             }
             return keepGoing
         }
+    }
+
+    @inline(__always)
+    private func passes(_ relation: Relation, _ r: Int32) -> Bool {
+        guard let rowFilter else { return true }
+        return rowFilter(relation.id, r)
     }
 
     /// Whether a row matching the step's key is present in the view.

@@ -22,6 +22,9 @@ final class Relation {
     private(set) var presentCount = 0
     /// Rows whose presence changed in the current update, in the order of their first change.
     private(set) var changedRows: [Int32] = []
+    /// Rows that stopped being facts in this update but still count derivations. In a recursive
+    /// stratum those derivations may rest on the row itself, so the row must be re-derived.
+    private(set) var retractedFacts: [Int32] = []
     private(set) var indexes: [UInt64: RelationIndex] = [:]
     private var indexList: [RelationIndex] = []
     var networkIndexes: [Int: NetworkIndex] = [:]
@@ -99,7 +102,22 @@ final class Relation {
     /// The row for `tuple`, appending a dead row when there is none.
     @inline(__always)
     func findOrAdd(_ tuple: UnsafePointer<UInt32>) -> Int32 {
-        let hash = hashTuple(tuple, count: arity)
+        findOrAdd(tuple, hash: hashTuple(tuple, count: arity))
+    }
+
+    /// Loads the row-set slot for `hash`, and the row it points to, into the cache; the result
+    /// means nothing and only keeps the loads from being optimized away. Calling this for a
+    /// batch of tuples before inserting them lets the memory loads overlap.
+    @inline(__always)
+    func warm(_ hash: UInt32) -> UInt64 {
+        let entry = slots[Int(hash) & slotMask]
+        guard entry != 0, UInt32(truncatingIfNeeded: entry >> 32) == hash, arity > 0 else { return entry }
+        return entry &+ UInt64(row(Int32(truncatingIfNeeded: entry) - 1)[0])
+    }
+
+    /// `findOrAdd(_:)` with the tuple's hash already computed.
+    @inline(__always)
+    func findOrAdd(_ tuple: UnsafePointer<UInt32>, hash: UInt32) -> Int32 {
         var slot = Int(hash) & slotMask
         while true {
             let entry = slots[slot]
@@ -171,6 +189,7 @@ final class Relation {
         let m = meta[Int(r)]
         if (m & Relation.factBit != 0) == fact { return false }
         setMeta(r, fact ? m | Relation.factBit : m & ~Relation.factBit)
+        if !fact && m & Relation.countMask != 0 { retractedFacts.append(r) }
         return true
     }
 
@@ -207,6 +226,7 @@ final class Relation {
             meta[Int(r)] &= ~(Relation.changedBit | Relation.wasPresentBit)
         }
         changedRows.removeAll(keepingCapacity: true)
+        retractedFacts.removeAll(keepingCapacity: true)
     }
 
     // MARK: Indexes

@@ -77,6 +77,17 @@ struct Batch {
             newIDs[name] = id
             return id
         }
+        // Joins read rows without bounds checks, so every literal must match its table's width.
+        for inserted in insertedRules {
+            for literal in [inserted.normal.head] + inserted.normal.body {
+                guard case .table(let name) = literal.target else { continue }
+                let width = engine.existingRelation(name)?.arity ?? tentativeArity[name] ?? literal.terms.count
+                if width != literal.terms.count {
+                    throw .arity(
+                        literal: literal.text, given: literal.terms.count, expected: width, at: literal.location)
+                }
+            }
+        }
         let compiler = RuleCompiler(interner: engine.interner, relation: relationID)
         var compiled: [(policy: String, rule: CompiledRule?, normal: NormalRule, identity: String)] = []
         for inserted in insertedRules {

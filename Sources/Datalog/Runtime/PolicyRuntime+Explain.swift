@@ -12,8 +12,9 @@ extension PolicyRuntime {
         let (relation, slots) = try resolveQueryAtom(atom, in: policy)
         guard let relation else { return [] }
         var result: [(answer: String, proof: ProofNode)] = []
-        for tuple in engine.matchingRows(relation, slots) {
-            guard let proof = engine.explain(relation, tuple) else { continue }
+        let tuples = engine.matchingRows(relation, slots)
+        for (tuple, proof) in zip(tuples, engine.explain(relation, tuples)) {
+            guard let proof else { continue }
             result.append((format(atom, tuple.map(engine.interner.value)), proof))
         }
         return result.sorted { $0.answer < $1.answer }
@@ -41,6 +42,8 @@ extension ProofNode {
         case .builtin: basis = "built-in"
         case .absence: basis = "no such row"
         case .truth: basis = "true"
+        case .truncated: basis = "proof continues; explain this row to see the rest"
+        case .truncated: basis = "proof continues; explain this row to see the rest"
         }
         var lines = [indent + atom + "    [" + basis + "]"]
         for child in children { lines.append(child.rendered(relativeTo: policy, indent: indent + "  ")) }
