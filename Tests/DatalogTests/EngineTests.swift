@@ -172,4 +172,51 @@ import Testing
         #expect(depth == ProofBuilder.maximumDepth)
         #expect(node.basis == .truncated)
     }
+
+    @Test func integerAndFloatStayDistinct() throws {
+        let runtime = try runtime(.nonrecursive)
+        try runtime.insert("r(x) :- p(x), q(x)  s(x) :- p(x), q(y), builtin:equal(x, y)  q(1)  p(1.0)", into: "test")
+        #expect(try runtime.query("r(x)", in: "test").isEmpty)
+        #expect(try runtime.query("s(x)", in: "test") == ["s(1.0)"])
+    }
+
+    @Test func nanRowsCanBeDeleted() throws {
+        let runtime = try runtime(.nonrecursive)
+        try runtime.update(table: "test:f", inserted: [[.float(.nan)], [.float(.nan)]], deleted: [])
+        #expect(runtime.rowCount(of: "test:f") == 1)
+        try runtime.update(table: "test:f", inserted: [], deleted: [[.float(.nan)]])
+        #expect(runtime.rowCount(of: "test:f") == 0)
+    }
+
+    @Test func updateTablesOnlyInActionPolicies() throws {
+        let runtime = try runtime(.nonrecursive)
+        #expect {
+            try runtime.insert("p+(1)", into: "test")
+        } throws: { error in
+            (error as? DatalogError)?.kind == "update_table"
+        }
+        #expect(throws: DatalogError.self) {
+            try runtime.update(table: "test:execute[nova:pause]", inserted: [[.string("vm")]], deleted: [])
+        }
+    }
+
+    @Test func droppedTablesLeaveNoWidth() throws {
+        let runtime = try runtime(.nonrecursive)
+        try runtime.insert("p(1)", into: "test")
+        try runtime.deletePolicy("test")
+        try runtime.createPolicy("test")
+        try runtime.insert("p(1, 2)", into: "test")
+        #expect(try runtime.query("p(x, y)", in: "test") == ["p(1, 2)"])
+    }
+
+    @Test func simulateLeavesNoTrace() throws {
+        let runtime = try runtime(.nonrecursive)
+        try runtime.createPolicy("acts", kind: .action)
+        let answers = try runtime.simulate(
+            query: "newt(x)", policy: "test", sequence: "newt+(1)", actionPolicy: "acts", delta: false)
+        #expect(answers == ["newt(1)"])
+        try runtime.insert("newt(1, 2)", into: "test")
+        #expect(try runtime.query("newt(x, y)", in: "test") == ["newt(1, 2)"])
+        #expect(!runtime.policyNames.contains { $0.hasPrefix("_") })
+    }
 }

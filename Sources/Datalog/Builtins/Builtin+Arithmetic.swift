@@ -22,6 +22,7 @@ let arithmeticBuiltins: [Builtin] = [
     .unary("int", toInt),
     .binary("concat") { a, b in
         guard case .string(let x) = a, case .string(let y) = b else { return nil }
+        guard x.utf8.count + y.utf8.count <= maximumRepeatedLength else { return nil }
         return .string(x + y)
     },
     .unary("len") { value in
@@ -30,7 +31,8 @@ let arithmeticBuiltins: [Builtin] = [
     },
 ]
 
-/// The maximum length, in UTF-8 bytes, of a string that `mul` builds by repetition.
+/// The maximum length, in UTF-8 bytes, of a string that `mul`, `plus` or `concat` builds, so
+/// that a recursive rule cannot grow strings without bound; longer results make the literal false.
 private let maximumRepeatedLength = 1 << 20
 
 /// Compares two values as Python 3 does: numbers by exact numeric value, strings by code point.
@@ -79,6 +81,7 @@ private func add(_ a: Value, _ b: Value) -> Value? {
         let (sum, overflow) = x.addingReportingOverflow(y)
         return overflow ? nil : .int(sum)
     case (.string(let x), .string(let y)):
+        guard x.utf8.count + y.utf8.count <= maximumRepeatedLength else { return nil }
         return .string(x + y)
     default:
         guard let x = a.number, let y = b.number else { return nil }

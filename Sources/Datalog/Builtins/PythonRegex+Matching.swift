@@ -54,6 +54,12 @@ struct RegexCompiler {
     }
 
     private mutating func emitRepetition(_ inner: RegexNode, minimum: Int, maximum: Int?) -> Bool {
+        // A repetition of something that matches only the empty string matches only the empty
+        // string; emitting its copies would loop without growing the program.
+        let before = program.count
+        guard emit(inner) else { return false }
+        if program.count == before { return true }
+        program.removeSubrange(before...)
         for _ in 0..<minimum {
             guard emit(inner) else { return false }
         }

@@ -6,6 +6,8 @@ struct RegexParser {
     var index = 0
     /// Set by a counted quantifier whose maximum is below its minimum, which Python rejects.
     var hasInvalidBounds = false
+    /// How many groups enclose the current position.
+    private var groupDepth = 0
 
     init(_ scalars: [Unicode.Scalar]) { self.scalars = scalars }
 
@@ -105,6 +107,10 @@ struct RegexParser {
         index += 1
         switch scalar {
         case "(":
+            // Deep nesting would exhaust the stack of this recursive parser.
+            groupDepth += 1
+            defer { groupDepth -= 1 }
+            if groupDepth > 100 { return nil }
             if current == "?" {
                 guard index + 1 < scalars.count, scalars[index + 1] == ":" else { return nil }
                 index += 2

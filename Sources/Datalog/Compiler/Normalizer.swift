@@ -62,6 +62,9 @@ struct Normalizer {
         if let modal = atom.modal, modal != "execute" {
             throw .modalNotPermitted(modal: modal, literal: atom.description, at: atom.location)
         }
+        if atom.name.sign != nil && context.kind != .action {
+            throw .updateTableNotPermitted(atom: atom.description, at: atom.location)
+        }
         if Builtins.isBuiltinName(atom.name.table) && atom.modal == nil && atom.name.service == nil {
             throw .builtinNameConflict(table: atom.name.table, at: atom.location)
         }

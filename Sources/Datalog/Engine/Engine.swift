@@ -82,6 +82,24 @@ public final class Engine {
 
     func existingRelation(_ name: String) -> Relation? { relationIDs[name].map { relations[$0] } }
 
+    /// The relation named `name` unless it is idle: no rows, no rule deriving it, no rule reading
+    /// it. An idle table's width can change, so that a dropped policy or a simulation leaves no
+    /// trace.
+    func liveRelation(_ name: String) -> Relation? {
+        guard let relation = existingRelation(name) else { return nil }
+        let idle =
+            relation.presentCount == 0 && rulesByHead[relation.id].isEmpty && readerStrata[relation.id].isEmpty
+            && relation.changedRows.isEmpty
+        return idle ? nil : relation
+    }
+
+    /// Frees the name of an idle relation; the old relation stays, unreachable by name.
+    func retire(_ name: String) {
+        guard let id = relationIDs[name], liveRelation(name) == nil else { return }
+        relationIDs[name] = nil
+        relations[id].networkIndexes = [:]
+    }
+
     func relationName(_ id: Int) -> String { relations[id].name }
 
     func setRecursionAllowed(_ relation: Int, _ allowed: Bool) { recursionAllowed[relation] = allowed }

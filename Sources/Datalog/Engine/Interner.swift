@@ -4,6 +4,10 @@
 /// joins compare and hash integers only. Strings hash their UTF-8 bytes with a multiply-xorshift
 /// mix, which is several times cheaper than the standard library's seeded hashing. Ids are
 /// never reused, so the table grows with the number of distinct values ever seen.
+///
+/// `1` and `1.0` are different constants, because built-ins such as `div` treat them
+/// differently (`builtin:equal(1, 1.0)` still holds). Every NaN is one constant, so that a NaN
+/// row can be deleted again.
 public final class Interner {
     private(set) var values: [Value] = []
     private var slots: RawBuffer<UInt64>
@@ -26,7 +30,7 @@ public final class Interner {
             if entry == 0 { break }
             if UInt32(truncatingIfNeeded: entry >> 32) == hash {
                 let id = UInt32(truncatingIfNeeded: entry) - 1
-                if values[Int(id)] == value { return id }
+                if Interner.same(values[Int(id)], value) { return id }
             }
             slot = (slot + 1) & slotMask
         }
@@ -46,7 +50,7 @@ public final class Interner {
             if entry == 0 { return nil }
             if UInt32(truncatingIfNeeded: entry >> 32) == hash {
                 let id = UInt32(truncatingIfNeeded: entry) - 1
-                if values[Int(id)] == value { return id }
+                if Interner.same(values[Int(id)], value) { return id }
             }
             slot = (slot + 1) & slotMask
         }
@@ -70,6 +74,13 @@ public final class Interner {
         }
     }
 
+    /// Whether two constants are one constant: equal values of one kind, or two NaNs.
+    @inline(__always)
+    static func same(_ a: Value, _ b: Value) -> Bool {
+        if case .float(let x) = a, case .float(let y) = b, x.isNaN && y.isNaN { return true }
+        return a == b
+    }
+
     @inline(__always)
     static func hash(_ value: Value) -> UInt32 {
         switch value {
@@ -77,7 +88,7 @@ public final class Interner {
             return finishHash(mixHash(1, UInt32(truncatingIfNeeded: n)) ^ UInt64(UInt32(truncatingIfNeeded: n >> 32)))
         case .float(let f):
             // 0.0 and -0.0 are equal values, so they must hash alike.
-            let bits = f == 0 ? 0 : f.bitPattern
+            let bits = f.isNaN ? Double.nan.bitPattern : (f == 0 ? 0 : f.bitPattern)
             return finishHash(mixHash(2, UInt32(truncatingIfNeeded: bits)) ^ (bits >> 32))
         case .string(var text):
             return text.withUTF8 { bytes in

@@ -22,7 +22,7 @@ struct Batch {
         let context = CompileContext(
             policy: change.policy, kind: state.kind, policyKind: { policies[$0]?.kind },
             declaredColumns: { policy, table in policies[policy]?.schema[table] },
-            arity: { name in engine.existingRelation(name)?.arity ?? tentative[name] })
+            arity: { name in engine.liveRelation(name)?.arity ?? tentative[name] })
         var normalizer = Normalizer(context: context)
         let normal = try normalizer.normalize(change.statement)
         try SafetyCheck.check(normal, kind: state.kind)
@@ -60,7 +60,7 @@ struct Batch {
     }
 
     private mutating func record(_ literal: NormalLiteral) {
-        guard case .table(let name) = literal.target, engine.existingRelation(name) == nil else { return }
+        guard case .table(let name) = literal.target, engine.liveRelation(name) == nil else { return }
         if tentativeArity[name] == nil { tentativeArity[name] = literal.terms.count }
     }
 
@@ -70,7 +70,7 @@ struct Batch {
         var newTables: [String] = []
         var newIDs: [String: Int] = [:]
         func relationID(_ name: String) -> Int {
-            if let existing = engine.existingRelation(name) { return existing.id }
+            if let existing = engine.liveRelation(name) { return existing.id }
             if let id = newIDs[name] { return id }
             let id = engine.relations.count + newTables.count
             newTables.append(name)
@@ -81,7 +81,7 @@ struct Batch {
         for inserted in insertedRules {
             for literal in [inserted.normal.head] + inserted.normal.body {
                 guard case .table(let name) = literal.target else { continue }
-                let width = engine.existingRelation(name)?.arity ?? tentativeArity[name] ?? literal.terms.count
+                let width = engine.liveRelation(name)?.arity ?? tentativeArity[name] ?? literal.terms.count
                 if width != literal.terms.count {
                     throw .arity(
                         literal: literal.text, given: literal.terms.count, expected: width, at: literal.location)
@@ -129,6 +129,8 @@ struct Batch {
 
         // Everything is checked: apply.
         for name in newTables {
+            // An unused empty table of another width gives its name to the new one.
+            engine.retire(name)
             let arity = tentativeArity[name] ?? 0
             _ = engine.relationID(name, arity: arity, allowsRecursion: allowsRecursion(name))
         }
@@ -161,6 +163,22 @@ struct Batch {
             rulesByHead[rule.head, default: []].append(rule)
         }
         for rule in added { rulesByHead[rule.head, default: []].append(rule) }
+        var aggregateTables = Set<String>()
+        for rule in engine.allRules where rule.aggregate != nil && !removed.contains(rule.id) {
+            aggregateTables.insert(engine.relationName(rule.head))
+        }
+        for inserted in insertedRules {
+            let aggregates = inserted.normal.head.terms.contains {
+                if case .aggregate = $0 { return true } else { return false }
+            }
+            if aggregates, case .table(let name) = inserted.normal.head.target { aggregateTables.insert(name) }
+        }
+        for fact in facts where fact.insert && aggregateTables.contains(fact.table) {
+            throw .invalidAggregate(
+                rule: fact.table + "(" + fact.values.map(\.description).joined(separator: ", ") + ")",
+                reason: "\(fact.table) is computed by an aggregate rule and takes no facts",
+                at: SourceLocation(line: 1, column: 1))
+        }
         for rule in added {
             let siblings = rulesByHead[rule.head] ?? []
             guard siblings.count > 1, siblings.contains(where: { $0.aggregate != nil }) else { continue }

@@ -65,6 +65,12 @@ extension PolicyRuntime {
         let context = CompileContext(
             policy: policy, kind: kind == .action ? .action : .nonrecursive, policyKind: { self.policies[$0]?.kind },
             declaredColumns: { self.policies[$0]?.schema[$1] }, arity: { self.engine.existingRelation($0)?.arity })
+        for argument in statement.heads.flatMap(\.atom.arguments) {
+            if case .aggregate = argument.term {
+                throw .invalidQuery(
+                    text: statement.description, reason: "a query cannot aggregate; put the aggregate in a rule")
+            }
+        }
         var normalizer = Normalizer(context: context)
         let normal = try normalizer.normalize(statement)
         try SafetyCheck.check(normal, kind: .nonrecursive)

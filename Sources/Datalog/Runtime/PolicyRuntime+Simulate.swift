@@ -70,8 +70,9 @@ extension PolicyRuntime {
     }
 
     /// The scratch table that collects one update table's rows: `service:table+` flattened.
+    /// `|` appears in no policy or table name, so the parts split back unambiguously.
     private static func updateTable(service: String, table: String, sign: UpdateSign) -> String {
-        "update." + service + "." + table + "." + (sign == .insert ? "insert" : "delete")
+        "update|" + (sign == .insert ? "insert" : "delete") + "|" + service + "|" + table
     }
 
     private func perform(_ step: Rule, target: String, declared: Set<String>, undo: inout [PolicyChange])
@@ -153,14 +154,12 @@ extension PolicyRuntime {
     /// The rows of the scratch update tables: which policy table gains or loses which row.
     private func collectUpdates() -> [(policy: String, table: String, values: [Value], insert: Bool)] {
         var result: [(policy: String, table: String, values: [Value], insert: Bool)] = []
-        let prefix = PolicyRuntime.scratchPolicy + ":update."
+        let prefix = PolicyRuntime.scratchPolicy + ":update|"
         for relation in engine.relations where relation.name.hasPrefix(prefix) {
-            let parts = relation.name.dropFirst(prefix.count).split(separator: ".")
-            guard parts.count >= 3 else { continue }
-            let policy = String(parts[0])
-            let table = parts[1..<(parts.count - 1)].joined(separator: ".")
-            let insert = parts.last == "insert"
-            for row in rows(of: relation.name) { result.append((policy, table, row, insert)) }
+            let parts = relation.name.dropFirst(prefix.count).split(separator: "|", maxSplits: 2)
+            guard parts.count == 3 else { continue }
+            let insert = parts[0] == "insert"
+            for row in rows(of: relation.name) { result.append((String(parts[1]), String(parts[2]), row, insert)) }
         }
         return result
     }

@@ -86,6 +86,9 @@ public final class PolicyRuntime {
                 name: name, reason: "use a letter, '_' or '.' first, then letters, digits, '_' or '.'")
         }
         if name == "builtin" { throw .invalidPolicyName(name: name, reason: "'builtin' names the built-ins") }
+        if first == "_" {
+            throw .invalidPolicyName(name: name, reason: "names starting with '_' are kept for Agora's own use")
+        }
     }
 
     /// Removes a policy with its rules and facts; returns the deltas this causes elsewhere.
@@ -155,6 +158,12 @@ public final class PolicyRuntime {
         }
         let policy = String(table[..<colon])
         guard let state = policies[policy] else { throw .unknownPolicy(name: policy) }
+        let name = table[table.index(after: colon)...]
+        let special = name.contains("[") || name.hasSuffix("+") || name.hasSuffix("-")
+        if name.isEmpty || special || Builtins.isBuiltinName(String(name)) {
+            throw .invalidQuery(
+                text: table, reason: "rows go into plain tables, not update, execute[...] or built-in tables")
+        }
         if let relation = engine.existingRelation(table) {
             return TableHandle(relation: relation.id, arity: relation.arity)
         }

@@ -69,6 +69,9 @@ func quote(_ s: String) -> String {
         case "\n": out += "\\n"
         case "\t": out += "\\t"
         case "\r": out += "\\r"
+        case "\0": out += "\\0"
+        case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+            out += "\\u{" + String(scalar.value, radix: 16) + "}"
         default: out.unicodeScalars.append(scalar)
         }
     }
