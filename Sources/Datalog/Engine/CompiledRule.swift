@@ -59,6 +59,8 @@ final class CompiledRule {
     let id: Int
     let head: Int
     let headSlots: [Slot]
+    /// The head slots again, in a buffer the join loop can read without reference counting.
+    let headSlotBuffer: UnsafeBufferPointer<Slot>
     let aggregate: CompiledAggregate?
     let body: [CompiledLiteral]
     let variableCount: Int
@@ -75,12 +77,17 @@ final class CompiledRule {
         self.id = id
         self.head = head
         self.headSlots = headSlots
+        let buffer = UnsafeMutableBufferPointer<Slot>.allocate(capacity: max(headSlots.count, 1))
+        _ = buffer.initialize(from: headSlots)
+        headSlotBuffer = UnsafeBufferPointer(start: buffer.baseAddress, count: headSlots.count)
         self.aggregate = aggregate
         self.body = body
         self.variableCount = variableNames.count
         self.variableNames = variableNames
         self.source = source
     }
+
+    deinit { UnsafeMutableRawPointer(mutating: headSlotBuffer.baseAddress!).deallocate() }
 
     /// Relations the body reads, each with whether some occurrence is negated.
     var dependencies: [(relation: Int, negative: Bool)] {

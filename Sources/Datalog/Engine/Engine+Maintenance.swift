@@ -33,7 +33,9 @@ extension Engine {
     /// Writes the head tuple of `rule` for `bindings` into `out`.
     @inline(__always)
     func headTuple(_ rule: CompiledRule, _ bindings: UnsafePointer<UInt32>, into out: UnsafeMutablePointer<UInt32>) {
-        for (i, slot) in rule.headSlots.enumerated() {
+        let slots = rule.headSlotBuffer
+        for i in 0..<slots.count {
+            let slot = slots[i]
             switch slot {
             case .constant(let id): out[i] = id
             case .variable(let v): out[i] = bindings[v]
@@ -272,43 +274,51 @@ extension Engine {
         defer { scratch.deallocate() }
         // Found rows are inserted in batches: hashing a whole batch and loading its slots first
         // lets the cache misses of the row set overlap instead of stalling one after another.
-        var pending = PendingTuples()
-        var hashes: [UInt32] = []
-        var warmth: UInt64 = 0
+        let pending = PendingBatch()
         var next: [(relation: Int, row: Int32)] = []
         func flush() {
-            hashes.removeAll(keepingCapacity: true)
-            pending.values.withUnsafeBufferPointer { values in
-                var offset = 0
-                for relation in pending.relations {
-                    let stored = relations[relation]
-                    let hash = hashTuple(values.baseAddress! + offset, count: stored.arity)
-                    hashes.append(hash)
-                    warmth &+= stored.warm(hash)
-                    offset += stored.arity
+            let count = pending.relations.count
+            guard count > 0 else { return }
+            // Batches nearly always hold one relation, so its reference is fetched once.
+            var relation = Int(pending.relations[0])
+            var stored = relations[relation]
+            var offset = 0
+            for i in 0..<count {
+                if Int(pending.relations[i]) != relation {
+                    relation = Int(pending.relations[i])
+                    stored = relations[relation]
                 }
-                offset = 0
-                for (i, relation) in pending.relations.enumerated() {
-                    let stored = relations[relation]
-                    let row = stored.findOrAdd(values.baseAddress! + offset, hash: hashes[i])
-                    offset += stored.arity
-                    if stored.count(row) > 0 { continue }
-                    let wasPresent = stored.isPresent(row)
-                    stored.setCount(row, 1)
-                    if !wasPresent { next.append((relation, row)) }
-                }
+                let hash = hashTuple(pending.values.base + offset, count: stored.arity)
+                pending.hashes.append(hash)
+                pending.warmth &+= stored.warm(hash)
+                offset += stored.arity
             }
-            pending.relations.removeAll(keepingCapacity: true)
-            pending.values.removeAll(keepingCapacity: true)
+            offset = 0
+            for i in 0..<count {
+                if Int(pending.relations[i]) != relation {
+                    relation = Int(pending.relations[i])
+                    stored = relations[relation]
+                }
+                let row = stored.findOrAdd(pending.values.base + offset, hash: pending.hashes[i])
+                offset += stored.arity
+                if stored.count(row) > 0 { continue }
+                let wasPresent = stored.isPresent(row)
+                stored.setCount(row, 1)
+                if !wasPresent { next.append((relation, row)) }
+            }
+            pending.relations.removeAll()
+            pending.values.removeAll()
+            pending.hashes.removeAll()
         }
         while !frontier.isEmpty {
             for (relation, r) in frontier {
                 occurrences.forEach(of: relation, row: relations[relation].row(r)) { rule, plan, bindings in
                     let arity = relations[rule.head].arity
+                    let head = Int32(rule.head)
                     join.run(rule, plan, view: .new, bindings: bindings) { full in
                         headTuple(rule, full, into: scratch)
-                        pending.relations.append(rule.head)
-                        pending.values.append(contentsOf: UnsafeBufferPointer(start: scratch, count: arity))
+                        pending.relations.append(head)
+                        pending.values.append(contentsOf: scratch, count: arity)
                         if pending.relations.count >= 256 { flush() }
                         return true
                     }
@@ -318,7 +328,7 @@ extension Engine {
             frontier = next
             next = []
         }
-        if warmth == 1 { frontier = [] }
+        if pending.warmth == 1 { frontier = [] }
     }
 
     /// Queues the rule's head for `full` unless it is already derived.
@@ -475,5 +485,20 @@ final class Occurrences {
             for i in 0..<rule.variableCount { bound[i] = false }
             if engine.unify(rule.body[position].slots, row, bindings, &bound) { body(rule, plan, bindings) }
         }
+    }
+}
+
+/// Head tuples waiting to be inserted as one batch, in buffers without reference counting.
+final class PendingBatch {
+    var relations = RawBuffer<Int32>(capacity: 256)
+    var values = RawBuffer<UInt32>(capacity: 1024)
+    var hashes = RawBuffer<UInt32>(capacity: 256)
+    /// The sum of the cache-warming loads, kept so that they are not optimized away.
+    var warmth: UInt64 = 0
+
+    deinit {
+        relations.deallocate()
+        values.deallocate()
+        hashes.deallocate()
     }
 }

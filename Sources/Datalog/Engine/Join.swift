@@ -110,10 +110,15 @@ final class Join {
             }
             if step.mask == 0 {
                 let rows = relation.rowCount
+                let last = k + 1 == plan.stepCount
                 var r: Int32 = 0
                 while r < rows {
                     if relation.isPresent(r, old: old), passes(relation, r), bind(step, relation.row(r), bindings) {
-                        if !execute(rule, plan, k + 1, view, bindings, emit) { return false }
+                        if last {
+                            if !emit(bindings) { return false }
+                        } else if !execute(rule, plan, k + 1, view, bindings, emit) {
+                            return false
+                        }
                     }
                     r += 1
                 }
@@ -121,11 +126,17 @@ final class Join {
             }
             let index = relation.index(for: step.mask)
             var r = index.first(key, relation: relation)
+            // The last step calls back directly: it is the innermost loop of every join.
+            let last = k + 1 == plan.stepCount
             while r >= 0 {
                 if relation.isPresent(r, old: old), passes(relation, r), bind(step, relation.row(r), bindings) {
-                    if !execute(rule, plan, k + 1, view, bindings, emit) { return false }
+                    if last {
+                        if !emit(bindings) { return false }
+                    } else if !execute(rule, plan, k + 1, view, bindings, emit) {
+                        return false
+                    }
                 }
-                r = index.next[Int(r)]
+                r = index.next.base[Int(r)]
             }
             return true
 
