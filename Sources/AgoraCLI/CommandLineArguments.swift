@@ -5,7 +5,7 @@ struct CommandLineArguments {
     var switches: Set<String> = []
     var positional: [String] = []
 
-    /// A usage error: the message names the argument and says what is expected.
+    /// A usage error, whose message names the argument and what is expected.
     struct UsageError: Error {
         var message: String
     }

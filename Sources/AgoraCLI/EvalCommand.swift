@@ -92,7 +92,7 @@ enum EvalCommand {
         return 0
     }
 
-    /// The table an atom query reads, when that table does not exist at all.
+    /// Returns the table an atom query reads when that table does not exist at all.
     static func missingTable(_ query: String, runtime: PolicyRuntime, policy: String) -> String? {
         guard let statement = try? Parser.parse(query).first, statement.body.isEmpty else { return nil }
         let atom = statement.head

@@ -4,7 +4,7 @@ import Foundation
 /// The outcome of one policy test case: nil failure means it passed.
 public struct PolicyTestResult: Sendable {
     public var name: String
-    /// What differed from the expectation, in one line.
+    /// The difference from the expectation, in one line.
     public var failure: String?
 }
 

@@ -1,4 +1,4 @@
-/// What the normaliser needs to know about the policies around the statement.
+/// The facts about the surrounding policies that normalisation needs.
 struct CompileContext {
     /// The policy the statement goes into.
     var policy: String
@@ -44,7 +44,7 @@ struct Normalizer {
         return NormalRule(head: head, body: body, original: rule, text: text)
     }
 
-    /// A variable name that does not occur in the statement.
+    /// Returns a variable name that does not occur in the statement.
     private mutating func freshName() -> String {
         while true {
             freshCounter += 1

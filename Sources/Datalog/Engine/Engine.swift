@@ -16,10 +16,10 @@ public struct RelationChange {
 /// The incremental Datalog engine: stored relations, compiled rules and their strata.
 ///
 /// Every relation is materialized. An update (`begin`, fact and rule changes, `commit`) is
-/// evaluated bottom-up, stratum by stratum, touching only what the changes reach: strata without
-/// recursion keep a derivation count per row and apply delta rules (counting); recursive strata
-/// use semi-naive evaluation for insertions and delete-and-rederive for deletions. `commit`
-/// returns the exact change of every derived relation.
+/// evaluated bottom-up, stratum by stratum, and touches only what the changes reach. Strata
+/// without recursion keep a derivation count per row and apply delta rules (counting). Recursive
+/// strata use semi-naive evaluation for insertions and delete-and-rederive for deletions.
+/// `commit` returns the exact change of every derived relation.
 ///
 /// The engine is not thread-safe; its owner serialises access.
 public final class Engine {
@@ -66,7 +66,7 @@ public final class Engine {
 
     // MARK: Relations
 
-    /// The id of the relation named `name`, creating it with `arity` columns when new.
+    /// Returns the id of the relation named `name`, creating it with `arity` columns when new.
     func relationID(_ name: String, arity: Int, allowsRecursion: Bool) -> Int {
         if let id = relationIDs[name] { return id }
         let id = relations.count
@@ -111,7 +111,7 @@ public final class Engine {
         return nextRuleID
     }
 
-    /// The join plan of `rule` from `start`, sized by the current tables.
+    /// Returns the join plan of `rule` from `start`, sized by the current tables.
     @inline(__always)
     func plan(_ rule: CompiledRule, _ start: Int) -> Plan {
         rule.plan(start: start, networkIndexable: { _, _ in true }, size: tableSize)
@@ -152,8 +152,8 @@ public final class Engine {
 
     // MARK: Checking a program change
 
-    /// The strata the program would have after adding and removing rules, or the cycle that
-    /// makes it invalid. Changes nothing.
+    /// Computes the strata the program would have after adding and removing rules, or throws the
+    /// cycle that makes it invalid. Changes nothing.
     func strata(adding added: [CompiledRule], removing removed: Set<Int>, allowsRecursion: (Int) -> Bool)
         throws(CycleError) -> [Stratum]
     {

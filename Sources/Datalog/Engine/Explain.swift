@@ -8,7 +8,7 @@ public struct ProofNode: Hashable, Sendable {
         case rule(String)
         /// A built-in holds for these arguments.
         case builtin
-        /// A negated literal holds because no matching row exists.
+        /// A negated literal is true because no matching row exists.
         case absence
         /// The literal `true`.
         case truth
@@ -269,7 +269,7 @@ final class ProofBuilder {
 }
 
 extension Engine {
-    /// The present rows of `relation` that match `slots` (constants, repeated variables).
+    /// Returns the present rows of `relation` that match `slots` (constants, repeated variables).
     func matchingRows(_ relation: Int, _ slots: [Slot]) -> [[UInt32]] {
         let stored = relations[relation]
         var result: [[UInt32]] = []
@@ -285,7 +285,7 @@ extension Engine {
         return result
     }
 
-    /// Every full binding of a rule's body over the current state (the rule need not be
+    /// Returns every full binding of a rule's body over the current state (the rule need not be
     /// installed).
     func bodySolutions(_ rule: CompiledRule) -> [[UInt32]] {
         let plan = Plan(rule: rule, start: Plan.fullBody, networkIndexable: { _, _ in true }, size: tableSize)

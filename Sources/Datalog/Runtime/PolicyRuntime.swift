@@ -60,7 +60,7 @@ public final class PolicyRuntime {
 
     public func schema(of policy: String) -> [String: [String]] { policies[policy]?.schema ?? [:] }
 
-    /// The rules of a policy as they were written, in insertion order.
+    /// Returns the rules of a policy as they were written, in insertion order.
     public func rules(of policy: String) -> [Rule] { policies[policy]?.rules.map(\.rule) ?? [] }
 
     public func createPolicy(_ name: String, kind: PolicyKind = .nonrecursive, schema: [String: [String]] = [:])
@@ -205,7 +205,7 @@ public final class PolicyRuntime {
 
     // MARK: Reading
 
-    /// The rows of a table (`policy:table`), as values.
+    /// Returns the rows of a table (`policy:table`), as values.
     public func rows(of table: String) -> [Row] {
         guard let relation = engine.existingRelation(table) else { return [] }
         var result: [Row] = []
@@ -215,20 +215,20 @@ public final class PolicyRuntime {
         return result
     }
 
-    /// Whether a table (`policy:table`) exists: it has had rows, rules or a declared schema.
+    /// Returns whether a table (`policy:table`) exists: it has had rows, rules or a declared schema.
     public func hasTable(_ table: String) -> Bool {
         if engine.existingRelation(table) != nil { return true }
         guard let colon = table.firstIndex(of: ":") else { return false }
         return policies[String(table[..<colon])]?.schema[String(table[table.index(after: colon)...])] != nil
     }
 
-    /// The number of rows of a table (`policy:table`).
+    /// Returns the number of rows of a table (`policy:table`).
     public func rowCount(of table: String) -> Int { engine.existingRelation(table)?.presentCount ?? 0 }
 
     /// Bytes of memory that a table's rows, row set and indexes hold.
     public func storageBytes(of table: String) -> Int { engine.existingRelation(table)?.allocatedBytes ?? 0 }
 
-    /// The names of the tables of a policy that hold rows or rules.
+    /// Returns the names of the tables of a policy that have rows or rules.
     public func tables(of policy: String) -> [String] {
         let prefix = policy + ":"
         return engine.relations.filter {
@@ -260,7 +260,7 @@ public final class PolicyRuntime {
         }
     }
 
-    /// Which tables' changes an update returns.
+    /// The set of tables whose changes an update returns.
     public enum DeltaScope: Sendable {
         /// Every derived table (the default).
         case derivedTables
