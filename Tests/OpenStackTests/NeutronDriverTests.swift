@@ -19,7 +19,6 @@ extension LiveCloud {
             let network = try await neutron.create(
                 "/networks", key: "network", fields: ["name": .string(uniqueName("net")), "project_id": "admin"])
             let networkID = network["id"]!.stringValue!
-            defer { Task { try? await neutron.delete("/networks/\(networkID)") } }
             let subnet4 = try await neutron.create(
                 "/subnets", key: "subnet",
                 fields: [
@@ -57,7 +56,6 @@ extension LiveCloud {
                 "device_owner": "network:dhcp",
             ])
             let portIDs = [vmPort, loosePort, dhcpPort].map { $0["id"]!.stringValue! }
-            defer { Task { for id in portIDs { try? await neutron.deletePort(id) } } }
 
             let driver = NeutronDriver(session: session)
             let first = try await driver.poll()
@@ -121,6 +119,10 @@ extension LiveCloud {
             #expect(rows(removed, "ports").deleted.map { $0[0] } == [.string(portIDs[2])])
             #expect(!(await driver.rows(of: "ports")).contains { $0[0] == .string(portIDs[2]) })
             #expect(await driver.status().numberOfUpdates == 3)
+
+            for id in portIDs { try? await neutron.deletePort(id) }
+            try? await neutron.delete("/security-groups/\(groupID)")
+            try? await neutron.delete("/networks/\(networkID)")
         }
 
         @Test func failedPollInStatus() async throws {

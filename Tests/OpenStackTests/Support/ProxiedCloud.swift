@@ -73,8 +73,12 @@ struct NeutronFixture {
     let networkID: String
     let subnetID: String
     var portIDs: [String] = []
+    var groupIDs: [String] = []
 
     static func make(ports: Int, neutron: NeutronClient, cidr: String = "10.77.0.0/24") async throws -> NeutronFixture {
+        // Tests create many groups in project admin; Neutron's default quota is 10.
+        try await neutron.service.send(
+            "PUT", "/quotas/admin", body: ["quota": ["security_group": -1, "port": -1, "network": -1, "subnet": -1]])
         let network = try await neutron.create(
             "/networks", key: "network", fields: ["name": .string(uniqueName("net")), "project_id": "admin"])
         let networkID = network["id"]!.stringValue!
@@ -93,8 +97,17 @@ struct NeutronFixture {
         return fixture
     }
 
+    /// Creates a security group that `remove()` deletes again.
+    mutating func makeGroup(_ name: String) async throws -> String {
+        let group = try await neutron.createSecurityGroup(name: uniqueName(name), description: name, projectID: "admin")
+        let id = group["id"]!.stringValue!
+        groupIDs.append(id)
+        return id
+    }
+
     func remove() async {
         for id in portIDs { try? await neutron.deletePort(id) }
+        for id in groupIDs { try? await neutron.delete("/security-groups/\(id)") }
         try? await neutron.delete("/networks/\(networkID)")
     }
 }
