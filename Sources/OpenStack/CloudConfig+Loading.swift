@@ -13,7 +13,7 @@ extension CloudConfig {
         return try fromEnvironment(environment)
     }
 
-    /// The files searched for clouds.yaml (or secure.yaml), first match wins:
+    /// Returns the files searched for clouds.yaml (or secure.yaml), where the first match wins:
     /// `OS_CLIENT_CONFIG_FILE` (`OS_CLIENT_SECURE_FILE`), the current directory, the user's
     /// config directory, then /etc/openstack.
     public static func searchPath(named base: String, environment: [String: String]) -> [String] {

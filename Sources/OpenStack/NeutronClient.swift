@@ -34,7 +34,7 @@ public struct NeutronClient: Sendable {
     }
 
     /// Updates only `fields` of a port. With `ifMatchRevision`, Neutron applies the change only
-    /// if the port's revision_number is still that value and answers 412 otherwise.
+    /// if the port's revision_number is still that value and returns 412 otherwise.
     @discardableResult
     public func updatePort(_ id: String, fields: [String: JSON], ifMatchRevision: Int64? = nil) async throws -> JSON {
         var headers: [String: String] = [:]

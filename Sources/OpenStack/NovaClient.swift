@@ -18,7 +18,7 @@ public struct NovaClient: Sendable {
             headers: ["OpenStack-API-Version": "compute \(version)", "X-OpenStack-Nova-API-Version": version])
     }
 
-    /// The same client at another microversion, for calls that need a newer one.
+    /// Returns the same client at another microversion, for calls that need a newer one.
     public func at(microversion: String) -> NovaClient {
         NovaClient(session: service.session, microversion: microversion, pageSize: pageSize)
     }
@@ -54,7 +54,7 @@ public struct NovaClient: Sendable {
         try await service.get("/os-availability-zone")["availabilityZoneInfo"]?.arrayValue ?? []
     }
 
-    /// Posts a server action (`{"pause": null}`). Nova answers 202 and works asynchronously.
+    /// Posts a server action (`{"pause": null}`). Nova returns 202 and carries the action out asynchronously.
     public func action(_ serverID: String, _ body: JSON) async throws {
         try await service.send("POST", "/servers/\(percentEncode(serverID))/action", body: body, idempotent: true)
     }

@@ -126,7 +126,7 @@ public actor Session {
     ///
     /// `idempotent` requests (GET, PUT, DELETE by default) are retried on connection failures
     /// and 5xx. Other requests are retried only when no connection could be opened, because a
-    /// POST that reached the server may have taken effect. Non-2xx answers throw `OpenStackError.http`.
+    /// POST that reached the server may have taken effect. Other statuses throw `OpenStackError.http`.
     public func send(
         _ method: String, url: URL, headers: [String: String] = [:], body: JSON? = nil, idempotent: Bool? = nil
     ) async throws -> HTTPResponse {

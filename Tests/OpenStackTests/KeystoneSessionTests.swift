@@ -40,7 +40,7 @@ extension LiveCloud {
         }
 
         @Test func domainScope() async throws {
-            // up.sh gives admin a role on project admin only; a domain-scoped token needs one on the domain.
+            // The test cloud gives admin a role on project admin only, but a domain-scoped token needs one on the domain.
             let admin = try TestCloud.session(TestCloud.adminConfig())
             let adminToken = try #require(try await admin.validToken())
             let identity = ServiceClient(session: admin, serviceType: "identity")

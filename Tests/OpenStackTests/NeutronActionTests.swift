@@ -35,7 +35,8 @@ extension LiveCloud {
             let quarantineGroups = try await groups(neutron, portID)
             #expect(quarantineGroups.count == 1)
             let quarantineID = try #require(quarantineGroups.first)
-            #expect(quarantineID != web && quarantineID != ssh)
+            #expect(quarantineID != web)
+            #expect(quarantineID != ssh)
             let rules = try await neutron.showSecurityGroup(quarantineID)["security_group_rules"]?.arrayValue
             #expect(rules?.isEmpty == true)
             #expect(Set(try await actions.memory.load(portID: portID) ?? []) == [web, ssh])

@@ -6,7 +6,7 @@ import Testing
 @testable import OpenStack
 
 extension LiveCloud {
-    /// The Neutron data source against the real Neutron: every table, deltas and cheap polls.
+    /// Tests of the Neutron data source against the real Neutron: every table, deltas and cheap polls.
     @Suite struct NeutronDriverTests {
         private func rows(_ deltas: [TableDelta], _ table: String) -> (inserted: Set<Row>, deleted: Set<Row>) {
             let delta = deltas.first { $0.table == "neutronv2:\(table)" }
@@ -77,7 +77,8 @@ extension LiveCloud {
                 rows(first, "ports").inserted.contains {
                     $0[0] == .string(portIDs[2]) && $0[8] == .string("network:dhcp")
                 })
-            #expect(rows(first, "ports").inserted.contains { $0[0] == .string(portIDs[1]) && $0[7] == .string("") })
+            let loose = rows(first, "ports").inserted.first { $0[0] == .string(portIDs[1]) }
+            #expect(loose?[7] == .string(""))
             #expect(
                 rows(first, "subnets").inserted.contains {
                     $0[0] == CongressValues.value(subnet6["id"]) && $0[5] == .string("2001:db8:81::/64")

@@ -6,7 +6,7 @@ import Testing
 @testable import OpenStack
 
 extension LiveCloud {
-    /// The Nova data source and server actions against the real Nova on its fake driver.
+    /// Tests of the Nova data source and server actions against the real Nova on its fake driver.
     @Suite struct NovaTests {
         /// Boots a server with one port on each of two networks and waits until it is ACTIVE.
         private func bootServer(_ session: Session) async throws -> (server: String, fixtures: [NeutronFixture]) {

@@ -5,7 +5,7 @@ import Testing
 
 extension LiveCloud {
     /// Quarantine of a server whose ports cannot all take a security group: port security off,
-    /// or no IP address. Such ports are disabled instead, and the result says why.
+    /// or no IP address. Such ports are disabled instead, and the result gives the reason.
     @Suite struct PortSecurityFallbackTests {
         private func makeServerPorts(_ neutron: NeutronClient, device: String) async throws -> NeutronFixture {
             var fixture = try await NeutronFixture.make(ports: 0, neutron: neutron, cidr: "10.88.0.0/24")

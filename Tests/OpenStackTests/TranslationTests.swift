@@ -6,8 +6,11 @@ import Testing
 @testable import OpenStack
 
 @Suite struct TranslationTests {
-    static let samples = "/work/shared/data/openstack"
-    static let cases = "/work/shared/cases"
+    /// The shared test data beside the repository (`../shared`), found from this file's path.
+    static let shared = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared").path
+    static let samples = "\(shared)/data/openstack"
+    static let cases = "\(shared)/cases"
 
     private func sampleFiles(_ service: String) -> [String] {
         let root = "\(TranslationTests.samples)/\(service)"

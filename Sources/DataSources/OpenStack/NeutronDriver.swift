@@ -5,9 +5,9 @@ import OpenStack
 /// The `neutronv2` data source: Congress's Neutron tables plus `port_details` and
 /// `allowed_address_pairs`, kept current by polling.
 ///
-/// A poll first lists only `id` and `revision_number` of each collection and fetches in full
-/// only the objects that are new or whose revision changed, so a poll of an unchanged cloud
-/// transfers two short fields per object and translates nothing. Without revision numbers
+/// A poll first lists only `id` and `revision_number` of each collection. It then fetches in
+/// full only the objects that are new or whose revision changed. A poll of an unchanged cloud
+/// therefore transfers two short fields per object and translates nothing. Without revision numbers
 /// (a deployment lacking the standard-attr-revisions extension) every poll fetches everything.
 public actor NeutronDriver: PollingDataSource {
     public nonisolated let service = NeutronTables.service
@@ -32,7 +32,7 @@ public actor NeutronDriver: PollingDataSource {
 
     public func status() -> DataSourceStatus { state }
 
-    /// The rows present in a table now (`ports`, `fixed_ips`, ...).
+    /// Returns the rows present in a table now (`ports`, `fixed_ips`, ...).
     public func rows(of table: String) -> Set<Row> { index.rows(of: table) }
 
     public func poll() async throws -> [TableDelta] {
@@ -56,7 +56,7 @@ public actor NeutronDriver: PollingDataSource {
         return deltas
     }
 
-    /// Collections that Neutron answered with 404 in the last poll, because the plugin that
+    /// Collections for which Neutron returned 404 in the last poll, because the plugin that
     /// serves them is not loaded (`routers` and `floatingips` need the L3 router plugin).
     public private(set) var missingCollections: Set<String> = []
 

@@ -4,9 +4,9 @@ import OpenStack
 
 /// The `nova` data source: Congress's Nova tables, kept current by polling.
 ///
-/// Servers are listed in full on the first poll and every `fullListInterval` polls after it;
-/// the polls between ask only for servers changed since the newest `updated` time seen, less
-/// `overlap` seconds, which also returns servers deleted since then (status `DELETED`).
+/// Servers are listed in full on the first poll and every `fullListInterval` polls after it.
+/// The polls between request only servers changed since the newest `updated` time seen, less
+/// `overlap` seconds. Nova then also returns servers deleted since that time, with status `DELETED`.
 /// Flavors, hypervisors, services and zones are few, so each poll lists them whole.
 public actor NovaDriver: PollingDataSource {
     public nonisolated let service = NovaTables.service

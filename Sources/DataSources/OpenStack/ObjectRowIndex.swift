@@ -34,12 +34,12 @@ struct ObjectRowIndex {
         }
     }
 
-    /// The rows present in `table` now.
+    /// Returns the rows present in `table` now.
     func rows(of table: String) -> Set<Row> {
         Set(counts[table, default: [:]].keys)
     }
 
-    /// The net change of every table since the last call, as `service:table` deltas.
+    /// Returns the net change of every table since the last call, as `service:table` deltas.
     mutating func takeDeltas(service: String) -> [TableDelta] {
         var deltas: [TableDelta] = []
         for (table, rows) in touched.sorted(by: { $0.key < $1.key }) {

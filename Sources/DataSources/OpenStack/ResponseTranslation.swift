@@ -28,7 +28,7 @@ public enum ResponseTranslation {
         }
     }
 
-    /// The service name and translators of a driver (`nova`, `neutron` or `neutronv2`).
+    /// Returns the service name and translators of a driver (`nova`, `neutron` or `neutronv2`).
     public static func translators(driver: String) throws -> (service: String, resources: [ResourceTranslator]) {
         switch driver {
         case "nova": return (NovaTables.service, NovaTables.resources)
@@ -92,7 +92,7 @@ public enum ResponseTranslation {
         "\(service):\(table)(" + row.map(\.description).joined(separator: ", ") + ")"
     }
 
-    /// The JSON part of a file: the whole text, or what follows the blank line of a transcript.
+    /// Returns the JSON part of a file: the whole text, or what follows the blank line of a transcript.
     private static func jsonBody(of text: String) -> String? {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.hasPrefix("{") || trimmed.hasPrefix("[") { return trimmed }

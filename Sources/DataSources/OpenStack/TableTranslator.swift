@@ -49,14 +49,14 @@ public struct TableTranslator: Sendable {
         self.rows = rows
     }
 
-    /// One row per object, one column per spec.
+    /// Makes one row per object, one column per spec.
     public static func object(_ table: String, _ columns: [ColumnSpec], description: String = "") -> TableTranslator {
         TableTranslator(schema: TableSchema(name: table, columns: columns.map(\.name), description: description)) {
             object in [columns.map { $0.value(in: object) }]
         }
     }
 
-    /// One row per element of the list of objects at `list`, each starting with the parent's
+    /// Makes one row per element of the list of objects at `list`, each starting with the parent's
     /// `id` in column `parent`.
     public static func children(
         _ table: String, parent: String, list: [String], _ columns: [ColumnSpec], description: String = ""
@@ -69,7 +69,7 @@ public struct TableTranslator: Sendable {
         }
     }
 
-    /// One row `(parent id, value)` per element of the list of scalars at `list`.
+    /// Makes one row `(parent id, value)` per element of the list of scalars at `list`.
     public static func values(
         _ table: String, parent: String, list: [String], column: String, kind: ColumnSpec.Kind = .plain,
         description: String = ""
@@ -103,7 +103,7 @@ public struct ResourceTranslator: Sendable {
         self.tables = tables
     }
 
-    /// The rows of one object, by table name; tables without rows are left out.
+    /// Translates one object into rows by table name, leaving out tables without rows.
     public func translate(_ object: JSON) -> [String: [Row]] {
         var result: [String: [Row]] = [:]
         for table in tables {
@@ -113,7 +113,7 @@ public struct ResourceTranslator: Sendable {
         return result
     }
 
-    /// The objects of a response body: the list under `collectionKey` or the object under `objectKey`.
+    /// Returns the objects of a response body: the list under `collectionKey` or the object under `objectKey`.
     public func objects(inResponse body: JSON) -> [JSON]? {
         if let list = body[collectionKey]?.arrayValue { return list }
         if let object = body[objectKey], object.objectValue != nil { return [object] }

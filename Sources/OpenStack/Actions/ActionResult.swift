@@ -1,10 +1,10 @@
-/// What an action did, as its caller is told.
+/// The outcome of an action, as reported to its caller.
 public enum ActionOutcome: Sendable, Equatable {
     /// The change was made and reading back confirmed it.
     case done
     /// The target was already in the requested state, so nothing was sent.
     case alreadyInState
-    /// The change was not made (or could not be confirmed); the reason says why.
+    /// The change was not made or could not be confirmed, for the given reason.
     case failed(reason: String)
 }
 
@@ -15,7 +15,7 @@ public struct ActionResult: Sendable, Equatable, CustomStringConvertible {
     /// The id of the port or server acted on.
     public var target: String
     public var outcome: ActionOutcome
-    /// How the action was carried out or why it took another route, such as
+    /// The method used or the reason for another route, such as
     /// "admin_state_up=false because port security is off".
     public var detail: String
     /// True when the failure was authentication itself, so later actions of the same batch
@@ -44,7 +44,7 @@ public struct ActionResult: Sendable, Equatable, CustomStringConvertible {
         return "\(action) \(target): \(state)" + (detail.isEmpty ? "" : " (\(detail))")
     }
 
-    /// The result for an error thrown by the client, naming the service's own message.
+    /// Makes the result for an error thrown by the client, naming the service's own message.
     static func failure(_ action: String, _ target: String, _ error: Error) -> ActionResult {
         if case OpenStackError.authenticationFailed = error {
             return ActionResult(

@@ -17,7 +17,7 @@ public struct NeutronPortActions: Sendable {
 
     /// Replaces a port's security groups with the quarantine group, remembering the previous
     /// groups first. A port that cannot take a security group (port security off, or no IP)
-    /// gets `admin_state_up=false` instead, and the result's detail says so.
+    /// gets `admin_state_up=false` instead, and the result's detail names that fallback.
     public func quarantine(portID: String) async -> ActionResult {
         let action = "quarantine_port"
         do {
@@ -133,7 +133,7 @@ struct PortFacts {
     var deviceOwner: String { port["device_owner"]?.stringValue ?? "" }
     var adminStateUp: Bool? { port["admin_state_up"]?.boolValue }
 
-    /// Why Neutron would reject a security group on this port, or nil when it would accept one.
+    /// The reason Neutron would reject a security group on this port, or nil when it would accept one.
     var securityGroupObstacle: String? {
         if port["port_security_enabled"]?.boolValue == false { return "port security is off" }
         if (port["fixed_ips"]?.arrayValue ?? []).isEmpty { return "the port has no IP address" }

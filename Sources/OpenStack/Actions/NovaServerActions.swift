@@ -5,7 +5,7 @@ import Foundation
 /// Nova carries actions out asynchronously: a 202 means accepted, so each action polls the
 /// server until it reaches the target state or `verifyTimeout` passes. A 409 is explained by
 /// reading the server: already in the target state, a task in progress, locked, or another
-/// state; it is never retried blindly.
+/// state. The rejected request is never sent again.
 public struct NovaServerActions: Sendable {
     public let nova: NovaClient
     public let clock: TimeSource
@@ -22,7 +22,7 @@ public struct NovaServerActions: Sendable {
             }
         }
 
-        /// Whether `server` is already where this action leads.
+        /// Returns true when `server` is already in the state this action leads to.
         func isReached(by server: JSON) -> Bool {
             let status = server["status"]?.stringValue
             switch self {

@@ -1,5 +1,5 @@
-/// Where a quarantine keeps each port's security groups from before, so that release restores
-/// them exactly. A durable implementation belongs to the store; this protocol is its contract.
+/// The store of each quarantined port's previous security groups, so that release restores
+/// them exactly. A durable implementation belongs to the Store module, which implements this protocol.
 public protocol PortGroupMemory: Sendable {
     func save(portID: String, groups: [String]) async throws
     func load(portID: String) async throws -> [String]?

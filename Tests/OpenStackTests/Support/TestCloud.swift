@@ -8,23 +8,23 @@ import Testing
 #endif
 
 /// The parent of every suite that uses the real servers. It runs them one at a time because
-/// the servers keep their data in SQLite, which answers concurrent writes with "database is locked".
+/// the servers keep their data in SQLite, which rejects concurrent writes with "database is locked".
 @Suite(
     .serialized, .enabled(if: TestCloud.isUp, "the OpenStack servers are not running; start them with `make openstack`")
 )
 enum LiveCloud {}
 
-/// The real servers that ../shared/openstack/up.sh starts on 127.0.0.1, and sessions for them.
+/// The real OpenStack servers that `make openstack` starts on 127.0.0.1, and sessions for them.
 enum TestCloud {
     static let keystoneURL = URL(string: "http://127.0.0.1:5000/v3")!
     static let neutronURL = URL(string: "http://127.0.0.1:9696")!
     static let novaURL = URL(string: "http://127.0.0.1:8774/v2.1")!
-    /// The only image the servers' fake Glance knows.
+    /// The only image in the servers' fake Glance.
     static let imageID = "155d900f-4e14-4e4c-a73d-069cbf4541e6"
 
     enum Mode { case noauth, keystone, down }
 
-    /// How the servers run: Neutron answers an anonymous list only when it runs without Keystone.
+    /// The auth mode of the servers: Neutron accepts an anonymous list only when it runs without Keystone.
     static let mode: Mode = {
         guard let status = probe(neutronURL.appendingPathComponent("v2.0/networks")) else { return .down }
         return status == 200 ? .noauth : .keystone
@@ -34,7 +34,7 @@ enum TestCloud {
     static var isKeystone: Bool { mode == .keystone }
     static var isUp: Bool { mode != .down }
 
-    /// The Keystone admin of project `admin`, as up.sh creates it.
+    /// Returns the configuration of the Keystone admin of project `admin`, as the test cloud's setup creates it.
     static func adminConfig() -> CloudConfig {
         var config = CloudConfig()
         config.authType = .password
@@ -64,7 +64,7 @@ enum TestCloud {
             logger: logger)
     }
 
-    /// The status of a GET, or nil when nothing answers within two seconds.
+    /// Returns the status of a GET, or nil when no response arrives within two seconds.
     static func probe(_ url: URL) -> Int? {
         let semaphore = DispatchSemaphore(value: 0)
         let box = StatusBox()
@@ -95,7 +95,7 @@ final class LogRecorder: @unchecked Sendable {
     var text: String { lock.withLock { lines.joined(separator: "\n") } }
 }
 
-/// A unique name for objects a test creates, so runs never collide.
+/// Returns a unique name for an object a test creates, so that runs never collide.
 func uniqueName(_ prefix: String) -> String {
     "agora-\(prefix)-\(UUID().uuidString.prefix(8).lowercased())"
 }
