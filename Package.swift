@@ -15,7 +15,7 @@ let package = Package(
         .target(name: "DataSources", dependencies: ["Datalog", "OpenStack"]),
         .target(name: "Agora", dependencies: ["Datalog", "DataSources"]),
         .executableTarget(name: "AgoraCLI", dependencies: ["Agora", "Datalog", "DataSources", "OpenStack"]),
-        .executableTarget(name: "AgoraBench", dependencies: ["Agora", "Datalog"]),
+        .executableTarget(name: "AgoraBench", dependencies: ["Agora", "Datalog", "DataSources"]),
         .testTarget(name: "DatalogTests", dependencies: ["Datalog"]),
         .testTarget(name: "DataSourcesTests", dependencies: ["DataSources", "Datalog"]),
         .testTarget(name: "OpenStackTests", dependencies: ["OpenStack", "DataSources", "Datalog"]),

@@ -151,4 +151,13 @@ import Testing
             _ = try ResponseTranslation.translateFile(driver: "glance", path: "/dev/null")
         }
     }
+
+    @Test func benchmarkCountsRows() {
+        let report = OpenStackBenchmark.run(servers: 50)
+        #expect(report.ports == 100)
+        // Per server: 1 servers row and 4 address rows; per port: 1 ports, 2 fixed_ips,
+        // 1 binding and 1 port_details row.
+        #expect(report.translatedRows == 50 * 5 + 100 * 5)
+        #expect(report.lines.count == 4)
+    }
 }

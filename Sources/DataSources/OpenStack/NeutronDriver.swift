@@ -67,23 +67,12 @@ public actor NeutronDriver: PollingDataSource {
             missingCollections.remove(collection)
         } catch OpenStackError.http(let failure) where failure.status == 404 {
             missingCollections.insert(collection)
-            for key in index.keys(withPrefix: "\(collection)/") { index.replace(key, with: nil) }
+            for key in index.keys(ofKind: collection) { index.replace(key, with: nil) }
             revisions[collection] = nil
             return
         }
-        var current: [String: Int64] = [:]
-        var complete = true
-        for item in summary {
-            guard let id = item["id"]?.stringValue else { continue }
-            guard let revision = item["revision_number"]?.intValue else {
-                complete = false
-                break
-            }
-            current[id] = revision
-        }
-
         let known = revisions[collection] ?? [:]
-        let changed = complete ? current.filter { known[$0.key] != $0.value }.map(\.key) : []
+        let (current, changed, complete) = NeutronDriver.compareRevisions(summary, known: known)
         let fetched: [JSON]
         if !complete || changed.count > maxFetchByID {
             fetched = try await client.list(collection)
@@ -104,14 +93,16 @@ public actor NeutronDriver: PollingDataSource {
         }
 
         // Gone: objects missing from the listing, and changed objects deleted before their fetch.
-        let listed = complete ? Set(current.keys) : seen
-        for id in known.keys where !listed.contains(id) || (changed.contains(id) && !seen.contains(id)) {
+        let changedSet = Set(changed)
+        for id in known.keys {
+            let listed = complete ? current[id] != nil : seen.contains(id)
+            guard !listed || (changedSet.contains(id) && !seen.contains(id)) else { continue }
             index.replace("\(collection)/\(id)", with: nil)
             updatedRevisions[id] = nil
         }
         if !complete {
-            for key in index.keys(withPrefix: "\(collection)/")
-            where !seen.contains(String(key.dropFirst(collection.count + 1))) {
+            for key in index.keys(ofKind: collection) where !seen.contains(String(key.dropFirst(collection.count + 1)))
+            {
                 index.replace(key, with: nil)
             }
         }
@@ -126,5 +117,22 @@ public actor NeutronDriver: PollingDataSource {
             objects += try await client.list(collection, query: batch.map { ("id", $0) })
         }
         return objects
+    }
+
+    /// Compares a listing of `id` and `revision_number` with the revisions seen before.
+    /// Returns the listed revisions, the ids that are new or changed, and whether every item
+    /// had a revision; when one lacks it, nothing can be skipped and `changed` is empty.
+    static func compareRevisions(_ summary: [JSON], known: [String: Int64])
+        -> (current: [String: Int64], changed: [String], complete: Bool)
+    {
+        var current: [String: Int64] = [:]
+        current.reserveCapacity(summary.count)
+        for item in summary {
+            guard let id = item["id"]?.stringValue else { continue }
+            guard let revision = item["revision_number"]?.intValue else { return ([:], [], false) }
+            current[id] = revision
+        }
+        let changed = current.filter { known[$0.key] != $0.value }.map(\.key)
+        return (current, changed, true)
     }
 }

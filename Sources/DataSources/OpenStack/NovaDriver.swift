@@ -99,7 +99,7 @@ public actor NovaDriver: PollingDataSource {
             seen.insert(key)
             index.replace(key, with: translator.translate(object))
         }
-        for key in index.keys(withPrefix: "\(kind)/") where !seen.contains(key) {
+        for key in index.keys(ofKind: kind) where !seen.contains(key) {
             index.replace(key, with: nil)
         }
     }

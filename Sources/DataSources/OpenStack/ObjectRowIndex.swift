@@ -8,19 +8,22 @@ import Datalog
 /// its table only when neither produces it any more.
 struct ObjectRowIndex {
     private var rowsByObject: [String: [String: [Row]]] = [:]
+    /// Object keys by kind, the part of a key before its first `/`, so listing one kind is cheap.
+    private var keysByKind: [Substring: Set<String>] = [:]
     private var counts: [String: [Row: Int]] = [:]
     /// For each row touched since the last `takeDeltas()`, whether it was present before.
     private var touched: [String: [Row: Bool]] = [:]
 
     var objectCount: Int { rowsByObject.count }
 
-    func keys(withPrefix prefix: String) -> [String] {
-        rowsByObject.keys.filter { $0.hasPrefix(prefix) }
+    /// Returns the keys of every object of one kind (`ports` for keys `ports/<id>`).
+    func keys(ofKind kind: String) -> Set<String> {
+        keysByKind[Substring(kind)] ?? []
     }
 
     func contains(_ key: String) -> Bool { rowsByObject[key] != nil }
 
-    /// Sets the rows of object `key`, or removes them when `tables` is nil.
+    /// Sets the rows of object `key` (`kind/id`), or removes them when `tables` is nil.
     mutating func replace(_ key: String, with tables: [String: [Row]]?) {
         if let old = rowsByObject[key] {
             if let tables, tables == old { return }
@@ -29,6 +32,12 @@ struct ObjectRowIndex {
             }
         }
         rowsByObject[key] = tables
+        let kind = key.prefix { $0 != "/" }
+        if tables == nil {
+            keysByKind[kind]?.remove(key)
+        } else {
+            keysByKind[kind, default: []].insert(key)
+        }
         for (table, rows) in tables ?? [:] {
             for row in rows { adjust(table, row, by: 1) }
         }
