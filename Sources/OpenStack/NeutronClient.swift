@@ -29,6 +29,16 @@ public struct NeutronClient: Sendable {
         return try await service.list(path, key: collection, query: query, pageSize: pageSize)
     }
 
+    /// Lists `id` and `revision_number` of one collection, the cheap first step of a poll.
+    public func listRevisions(_ collection: String) async throws -> [RevisionEntry] {
+        guard let path = NeutronClient.collections[collection] else {
+            throw OpenStackError.invalidConfiguration(
+                key: "collection", value: collection,
+                fix: "use one of \(NeutronClient.collections.keys.sorted().joined(separator: ", "))")
+        }
+        return try await service.listRevisions(path, pageSize: pageSize)
+    }
+
     public func showPort(_ id: String) async throws -> JSON {
         try await service.get("/ports/\(percentEncode(id))")["port"] ?? .null
     }

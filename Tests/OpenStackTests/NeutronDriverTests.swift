@@ -126,6 +126,31 @@ extension LiveCloud {
             try? await neutron.delete("/networks/\(networkID)")
         }
 
+        @Test func pollingLoopDelivers() async throws {
+            let clock = ManualTimeSource(start: Date())
+            let session = try TestCloud.session(TestCloud.noauthConfig(), clock: clock)
+            let driver = NeutronDriver(session: session, period: 30)
+            let received = DeltaCollector()
+            let fixture = try await NeutronFixture.make(
+                ports: 0, neutron: NeutronClient(session: session), cidr: "10.96.0.0/24")
+
+            let loop = Task {
+                await runPolling(driver, clock: clock) { deltas in await received.add(deltas) }
+            }
+            for _ in 0..<200 where await received.batches.isEmpty {
+                try await Task.sleep(nanoseconds: 20_000_000)
+            }
+            loop.cancel()
+            await loop.value
+
+            let first = try #require(await received.batches.first)
+            let networks = first.first { $0.table == "neutronv2:networks" }
+            #expect(networks?.inserted.contains { $0[0] == .string(fixture.networkID) } == true)
+            #expect(clock.sleeps.allSatisfy { $0 == 30 })
+            #expect(await driver.status().initialized)
+            await fixture.remove()
+        }
+
         @Test func failedPollInStatus() async throws {
             var config = TestCloud.noauthConfig(network: URL(string: "http://127.0.0.1:9")!)
             config.timeout = 1
@@ -137,4 +162,11 @@ extension LiveCloud {
             #expect(status.lastError?.contains("127.0.0.1:9") == true)
         }
     }
+}
+
+/// Deltas handed over by the polling loop, in order.
+actor DeltaCollector {
+    private(set) var batches: [[TableDelta]] = []
+
+    func add(_ deltas: [TableDelta]) { batches.append(deltas) }
 }

@@ -61,9 +61,9 @@ public actor NeutronDriver: PollingDataSource {
     public private(set) var missingCollections: Set<String> = []
 
     private func pollCollection(_ collection: String, _ translator: ResourceTranslator) async throws {
-        let summary: [JSON]
+        let summary: [RevisionEntry]
         do {
-            summary = try await client.list(collection, query: [("fields", "id"), ("fields", "revision_number")])
+            summary = try await client.listRevisions(collection)
             missingCollections.remove(collection)
         } catch OpenStackError.http(let failure) where failure.status == 404 {
             missingCollections.insert(collection)
@@ -72,7 +72,7 @@ public actor NeutronDriver: PollingDataSource {
             return
         }
         let known = revisions[collection] ?? [:]
-        let (current, changed, complete) = NeutronDriver.compareRevisions(summary, known: known)
+        let (listedIDs, changed, complete) = NeutronDriver.compareRevisions(summary, known: known)
         let fetched: [JSON]
         if !complete || changed.count > maxFetchByID {
             fetched = try await client.list(collection)
@@ -94,8 +94,9 @@ public actor NeutronDriver: PollingDataSource {
 
         // Gone: objects missing from the listing, and changed objects deleted before their fetch.
         let changedSet = Set(changed)
-        for id in known.keys {
-            let listed = complete ? current[id] != nil : seen.contains(id)
+        let nothingGone = complete && listedIDs == nil && changed.isEmpty
+        for id in known.keys where !nothingGone {
+            let listed = complete ? listedIDs?.contains(id) ?? true : seen.contains(id)
             guard !listed || (changedSet.contains(id) && !seen.contains(id)) else { continue }
             index.replace("\(collection)/\(id)", with: nil)
             updatedRevisions[id] = nil
@@ -120,19 +121,26 @@ public actor NeutronDriver: PollingDataSource {
     }
 
     /// Compares a listing of `id` and `revision_number` with the revisions seen before.
-    /// Returns the listed revisions, the ids that are new or changed, and whether every item
-    /// had a revision; when one lacks it, nothing can be skipped and `changed` is empty.
-    static func compareRevisions(_ summary: [JSON], known: [String: Int64])
-        -> (current: [String: Int64], changed: [String], complete: Bool)
+    /// Returns the ids that are new or changed, the listed ids when some known id may be
+    /// missing from the listing (nil when every known id is listed), and whether every item
+    /// had a revision. When one lacks it, nothing can be skipped and `changed` is empty.
+    static func compareRevisions(_ summary: [RevisionEntry], known: [String: Int64])
+        -> (listed: Set<String>?, changed: [String], complete: Bool)
     {
-        var current: [String: Int64] = [:]
-        current.reserveCapacity(summary.count)
+        var changed: [String] = []
+        var newCount = 0
         for item in summary {
-            guard let id = item["id"]?.stringValue else { continue }
-            guard let revision = item["revision_number"]?.intValue else { return ([:], [], false) }
-            current[id] = revision
+            guard let revision = item.revision else { return (nil, [], false) }
+            let previous = known[item.id]
+            if previous != revision {
+                changed.append(item.id)
+                if previous == nil { newCount += 1 }
+            }
         }
-        let changed = current.filter { known[$0.key] != $0.value }.map(\.key)
-        return (current, changed, true)
+
+        // Ids are unique in a listing, so when the known ids it contains number as many as all
+        // known ids, none is missing and the set of listed ids need not be built.
+        if summary.count - newCount == known.count { return (nil, changed, true) }
+        return (Set(summary.map(\.id)), changed, true)
     }
 }

@@ -66,8 +66,9 @@ public enum OpenStackBenchmark {
         let emptyServers = JSON.object(["servers": .array([])]).data
 
         start = Date()
-        let summary = (try? JSON.parse(summaryText, source: "bench"))?["ports"]?.arrayValue ?? []
+        let summary = (try? RevisionPage.decode(summaryText, source: "bench"))?.entries ?? []
         let (_, changed, _) = NeutronDriver.compareRevisions(summary, known: known)
+        precondition(summary.count == portCount, "the id/revision listing did not decode")
         _ = try? JSON.parse(emptyServers, source: "bench")
         let deltas = index.takeDeltas(service: "bench")
         let unchangedPollSeconds = Date().timeIntervalSince(start)
