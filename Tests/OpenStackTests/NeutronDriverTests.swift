@@ -128,7 +128,7 @@ extension LiveCloud {
 
         @Test func pollingLoopDelivers() async throws {
             let clock = ManualTimeSource(start: Date())
-            let session = try TestCloud.session(TestCloud.noauthConfig(), clock: clock)
+            let session = try TestCloud.session(TestCloud.adminConfig(), clock: clock)
             let driver = NeutronDriver(session: session, period: 30)
             let received = DeltaCollector()
             let fixture = try await NeutronFixture.make(
