@@ -122,5 +122,20 @@ extension LiveCloud {
             try? await NeutronClient(session: session).delete("/security-groups/\(group["id"]!.stringValue!)")
             for fixture in fixtures { await fixture.remove() }
         }
+
+        @Test(.enabled(if: TestCloud.isNoauth, "the servers take the identity from the token only without Keystone"))
+        func memberSkipsAdminTables() async throws {
+            var config = CloudConfig()
+            config.authType = .adminToken
+            config.token = "demo-user:demo-project"
+            config.endpointOverrides = ["compute": TestCloud.novaURL]
+            let driver = NovaDriver(session: try TestCloud.session(config), allTenants: false)
+
+            _ = try await driver.poll()
+            #expect(await driver.forbiddenTables == ["hypervisors", "services"])
+            #expect(await driver.rows(of: "hypervisors").isEmpty)
+            #expect(!(await driver.rows(of: "flavors")).isEmpty)
+            #expect(await driver.status().initialized)
+        }
     }
 }

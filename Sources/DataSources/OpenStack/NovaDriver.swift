@@ -25,8 +25,12 @@ public actor NovaDriver: PollingDataSource {
     /// Servers that the last poll fetched, a measure of its cost.
     public private(set) var lastFetchedCount = 0
 
-    public init(session: Session, period: Double = 10, microversion: String? = nil) {
+    /// Whether to list the servers of every project (`all_tenants=1`), which needs an admin token.
+    public nonisolated let allTenants: Bool
+
+    public init(session: Session, period: Double = 10, microversion: String? = nil, allTenants: Bool = true) {
         client = NovaClient(session: session, microversion: microversion)
+        self.allTenants = allTenants
         clock = session.clock
         self.period = period
     }
@@ -40,8 +44,8 @@ public actor NovaDriver: PollingDataSource {
         do {
             try await pollServers()
             try await replaceAll("flavors", NovaTables.flavors, try await client.flavors())
-            try await replaceAll("hypervisors", NovaTables.hypervisors, try await client.hypervisors())
-            try await replaceAll("services", NovaTables.services, try await client.services())
+            try await replaceIfPermitted("hypervisors", NovaTables.hypervisors) { try await $0.hypervisors() }
+            try await replaceIfPermitted("services", NovaTables.services) { try await $0.services() }
             try await replaceAll(
                 "availability_zones", NovaTables.availabilityZones, try await client.availabilityZones(),
                 idKey: "zoneName")
@@ -62,7 +66,7 @@ public actor NovaDriver: PollingDataSource {
     private func pollServers() async throws {
         if let newestUpdate, pollsSinceFullList < fullListInterval {
             let since = newestUpdate - overlap
-            let changed = try await client.servers(changesSince: OpenStackTime.format(since))
+            let changed = try await client.servers(allTenants: allTenants, changesSince: OpenStackTime.format(since))
             lastFetchedCount = changed.count
             for server in changed {
                 guard let id = server["id"]?.stringValue else { continue }
@@ -74,7 +78,7 @@ public actor NovaDriver: PollingDataSource {
             return
         }
 
-        let servers = try await client.servers()
+        let servers = try await client.servers(allTenants: allTenants)
         lastFetchedCount = servers.count
         try await replaceAll("servers", NovaTables.servers, servers)
         noteUpdates(servers)
@@ -85,6 +89,23 @@ public actor NovaDriver: PollingDataSource {
         for server in servers {
             guard let text = server["updated"]?.stringValue, let date = OpenStackTime.parse(text) else { continue }
             if newestUpdate == nil || date > newestUpdate! { newestUpdate = date }
+        }
+    }
+
+    /// Tables that Nova's policy forbade in the last poll: `hypervisors` and `services` need an
+    /// admin token, and without one they stay empty while the other tables are kept current.
+    public private(set) var forbiddenTables: Set<String> = []
+
+    private func replaceIfPermitted(
+        _ kind: String, _ translator: ResourceTranslator, list: (NovaClient) async throws -> [JSON]
+    ) async throws {
+        do {
+            let objects = try await list(client)
+            forbiddenTables.remove(kind)
+            try await replaceAll(kind, translator, objects)
+        } catch OpenStackError.http(let failure) where failure.status == 403 {
+            forbiddenTables.insert(kind)
+            try await replaceAll(kind, translator, [])
         }
     }
 
