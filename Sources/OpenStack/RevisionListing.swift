@@ -21,7 +21,8 @@ public struct RevisionEntry: Decodable, Sendable, Equatable {
 ///
 /// A poll reads this listing for every object of the cloud, so it skips the general `JSON`
 /// tree: JSONDecoder into these structs took about a sixth of the time of `JSON.parse` for
-/// 20,000 ports (release build, Swift 6.3 on Linux).
+/// 20,000 ports (30 ms against 196 ms, one release-build run with Swift 6.3 on a shared
+/// 2-core Linux machine).
 public struct RevisionPage: Decodable, Sendable {
     public var entries: [RevisionEntry] = []
     /// The `next` link of `<collection>_links`, when there is one.
