@@ -15,12 +15,15 @@ let package = Package(
             // so the run-time exclusivity checks cost time in the join loops and catch nothing.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
-        .target(name: "DataSources", dependencies: ["Datalog"]),
+        .systemLibrary(name: "CYAML", path: "Sources/CYAML", providers: [.apt(["libyaml-dev"])]),
+        .target(name: "OpenStack", dependencies: ["CYAML"]),
+        .target(name: "DataSources", dependencies: ["Datalog", "OpenStack"]),
         .target(name: "Agora", dependencies: ["Datalog", "DataSources"]),
-        .executableTarget(name: "AgoraCLI", dependencies: ["Agora", "Datalog", "DataSources"]),
-        .executableTarget(name: "AgoraBench", dependencies: ["Agora", "Datalog"]),
+        .executableTarget(name: "AgoraCLI", dependencies: ["Agora", "Datalog", "DataSources", "OpenStack"]),
+        .executableTarget(name: "AgoraBench", dependencies: ["Agora", "Datalog", "DataSources"]),
         .testTarget(name: "DatalogTests", dependencies: ["Datalog"]),
         .testTarget(name: "DataSourcesTests", dependencies: ["DataSources", "Datalog"]),
+        .testTarget(name: "OpenStackTests", dependencies: ["OpenStack", "DataSources", "Datalog"]),
         .testTarget(name: "AgoraTests", dependencies: ["Agora", "Datalog", "AgoraCLI"]),
     ]
 )

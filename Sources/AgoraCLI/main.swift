@@ -26,6 +26,17 @@ case "test":
 case "schema":
     exit(SchemaCommand.run(rest))
 case "translate":
+    // The OpenStack drivers translate API responses; the others read IDS logs and feeds.
+    if let index = rest.firstIndex(of: "--driver"), index + 2 < rest.count + 1, index + 1 < rest.count,
+        ["nova", "neutron", "neutronv2"].contains(rest[index + 1])
+    {
+        let files = rest.enumerated().filter { $0.offset != index && $0.offset != index + 1 }.map(\.element)
+        guard files.count == 1 else {
+            FileHandle.standardError.write(Data("usage: agora translate --driver nova|neutron FILE.json\n".utf8))
+            exit(2)
+        }
+        exit(runOpenStackTranslate(driver: rest[index + 1], path: files[0]))
+    }
     exit(runTranslate(arguments: rest))
 case "version", "--version":
     print("agora \(AgoraVersion.current)")
