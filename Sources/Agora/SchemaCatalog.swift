@@ -10,6 +10,8 @@ public enum SchemaCatalog {
         [
             IDSTables.service: IDSTables.all + [BlocklistTables.ipBlacklist],
             "blocklist": [BlocklistTables.networks],
+            NovaTables.service: NovaTables.schemas,
+            NeutronTables.service: NeutronTables.schemas,
         ]
     }
 
