@@ -69,6 +69,7 @@ final class CompiledRule {
     let source: Rule
     /// Cached plans by `start + 2`, so that the two special starts come first.
     private var plans: [(plan: Plan, sizes: [Int])?] = []
+    private var planCalls = 0
 
     init(
         id: Int, head: Int, headSlots: [Slot], aggregate: CompiledAggregate?, body: [CompiledLiteral],
@@ -107,7 +108,11 @@ final class CompiledRule {
     /// than fourfold since, because the join order depends on table sizes.
     func plan(start: Int, networkIndexable: (Int, Int) -> Bool, size: (Int) -> Int = { _ in 0 }) -> Plan {
         let slot = start + 2
-        if slot < plans.count, let cached = plans[slot], !isStale(cached.sizes, size) { return cached.plan }
+        // Table sizes are compared on one call in 64, which is often enough to follow growth.
+        planCalls &+= 1
+        if slot < plans.count, let cached = plans[slot], planCalls & 63 != 0 || !isStale(cached.sizes, size) {
+            return cached.plan
+        }
         let plan = Plan(rule: self, start: start, networkIndexable: networkIndexable, size: size)
         if plans.count <= slot { plans.append(contentsOf: repeatElement(nil, count: slot + 1 - plans.count)) }
         plans[slot] = (plan, body.map { $0.relation.map(size) ?? 0 })

@@ -41,6 +41,7 @@ public final class Engine {
 
     // State of the update in progress.
     private(set) var inUpdate = false
+    private var updatesSinceCompaction = 255
     var pendingAdded: [CompiledRule] = []
     var pendingRemoved: [Int] = []
     var touched: [Bool] = []
@@ -169,8 +170,14 @@ public final class Engine {
     func begin() {
         precondition(!inUpdate, "begin() inside an update")
         inUpdate = true
-        for relation in relations where relation.rowCount > 1024 && relation.deadCount * 2 > relation.rowCount {
-            relation.compact()
+        // Checking every table costs more than an update of one row, so the check runs on one
+        // update in 256; dead rows waste memory until then but change no answer.
+        updatesSinceCompaction += 1
+        if updatesSinceCompaction >= 256 {
+            updatesSinceCompaction = 0
+            for relation in relations where relation.rowCount > 1024 && relation.deadCount * 2 > relation.rowCount {
+                relation.compact()
+            }
         }
     }
 
