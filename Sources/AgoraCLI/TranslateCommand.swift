@@ -3,13 +3,16 @@ import Datalog
 import Foundation
 
 private let translateUsage = """
-    usage: agora translate --driver suricata|snort|zeek|blocklist [--year YEAR] FILE
+    usage: agora translate --driver suricata|snort|zeek|blocklist|nova|neutron [--year YEAR] FILE
 
     Prints the rows a data-source driver makes of FILE, one fact a line, and a summary of lines
     read, rows produced and lines rejected on standard error.
 
       --driver NAME   the driver whose translator reads FILE
       --year YEAR     the year of Snort times written without one (default: the current UTC year)
+      --floor-ipv4 N  the shortest IPv4 prefix a feed may list (default 8); a feed listing a
+                      shorter one is rejected whole
+      --floor-ipv6 N  the same for IPv6 (default 16)
       -h, --help      show this help
 
     Exit status: 0 when FILE was read (even with rejected lines), 1 when it cannot be read,
@@ -34,6 +37,7 @@ func runTranslate(arguments: [String], console: TranslateConsole) -> Int32 {
     var driver: String?
     var year: Int64?
     var file: String?
+    var policy = FeedPolicy()
     var index = 0
     while index < arguments.count {
         let argument = arguments[index]
@@ -41,6 +45,13 @@ func runTranslate(arguments: [String], console: TranslateConsole) -> Int32 {
         case "-h", "--help":
             console.output(translateUsage + "\n")
             return 0
+        case "--floor-ipv4", "--floor-ipv6":
+            let limit = argument == "--floor-ipv4" ? 32 : 128
+            guard index + 1 < arguments.count, let floor = Int(arguments[index + 1]), (1...limit).contains(floor) else {
+                return usageError(console, "\(argument) needs a prefix length from 1 to \(limit)")
+            }
+            if argument == "--floor-ipv4" { policy.minimumIPv4Prefix = floor } else { policy.minimumIPv6Prefix = floor }
+            index += 2
         case "--driver", "--year":
             guard index + 1 < arguments.count else { return usageError(console, "\(argument) needs a value") }
             let value = arguments[index + 1]
@@ -89,7 +100,7 @@ func runTranslate(arguments: [String], console: TranslateConsole) -> Int32 {
         var translator = ZeekTranslator()
         printTranslation(translator.translate(contents: bytes, file: file), console)
     default:
-        printFeed(FeedLoader().load(bytes, name: file), console)
+        printFeed(FeedLoader(policy: policy).load(bytes, name: file), console)
     }
     return 0
 }
