@@ -71,7 +71,8 @@ func runSensor(arguments: [String], console: TranslateConsole) -> Int32 {
 
     var feeds: [LoadedFeed] = []
     for path in options.values["blocklist"] ?? [] {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        // A FileHandle also reads pipes such as `<(...)`, which FileManager.contents does not.
+        guard let handle = FileHandle(forReadingAtPath: path), let data = try? handle.readToEnd() else {
             console.error("agora sensor: cannot read blocklist \(path): no such file, or it is not readable")
             return 1
         }
