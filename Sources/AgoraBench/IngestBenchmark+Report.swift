@@ -21,11 +21,12 @@ extension IngestBenchmark {
         let section = """
             \(marker)
 
-            Command: `swift run -c release agora-bench ingest\(quick ? " --quick" : "")`, run \(date) on \
-            \(DatalogBenchmark.machine()). One thread throughout; times are wall-clock. The EVE file repeats the \
-            alert lines of the shared Suricata captures with varied source addresses and flow ids, and orjson \
-            parses the same lines in the same run (the time of `orjson.loads` alone). The pcap repeats the packets \
-            of four shared Ethernet captures and is read from the page cache.
+            Command: `swift run -c release agora-bench ingest\(quick ? " --quick" : "")`, run \(date) on
+            \(DatalogBenchmark.machine()). One thread throughout; times are wall-clock. The EVE file repeats the
+            alert lines of the Suricata EVE test files with varied source addresses and flow ids; orjson parses
+            the same lines in the same run, and only `orjson.loads` is timed. The pcap file repeats the packets of
+            four Ethernet test captures and is read from the page cache. The blocklist is plain text, nine hosts
+            to one /24 network.
 
             \(table)
 

@@ -3,7 +3,7 @@ import Datalog
 import Foundation
 
 private let ingestUsage = """
-    usage: agora-bench ingest [--quick] [--no-write]
+    usage: agora-bench ingest [--quick] [--no-write] [--only eve|blocklist|sensor]
 
     Measures, in one run: EVE alert lines translated into ids:ip_packet rows beside orjson (PyPI)
     parsing the same lines, a 1M-entry blocklist load, and the packet sensor reading a
@@ -11,11 +11,12 @@ private let ingestUsage = """
 
       --quick     smaller inputs (32 MB of EVE, 100,000 entries and packets) for a smoke run
       --no-write  print the table without updating BENCHMARKS.md
+      --only NAME run one measurement, for profiling it alone; implies --no-write
     """
 
 /// Runs `agora-bench ingest` with the arguments after the suite name and returns the exit status.
 public func runIngestBenchmark(arguments: [String]) -> Int32 {
-    let known: Set<String> = ["--quick", "--no-write", "-h", "--help"]
+    let known: Set<String> = ["--quick", "--no-write", "-h", "--help", "--only", "eve", "blocklist", "sensor"]
     if let unknown = arguments.first(where: { !known.contains($0) }) {
         FileHandle.standardError.write(Data("agora-bench ingest: unknown option \(unknown)\n\(ingestUsage)\n".utf8))
         return 2
@@ -26,10 +27,18 @@ public func runIngestBenchmark(arguments: [String]) -> Int32 {
     }
     let quick = arguments.contains("--quick")
     do {
-        let rows = try IngestBenchmark(quick: quick).run()
+        var only: String?
+        if let index = arguments.firstIndex(of: "--only") {
+            guard index + 1 < arguments.count else {
+                FileHandle.standardError.write(Data("agora-bench ingest: --only needs eve, blocklist or sensor\n".utf8))
+                return 2
+            }
+            only = arguments[index + 1]
+        }
+        let rows = try IngestBenchmark(quick: quick).run(only: only)
         let table = IngestBenchmark.render(rows)
         print(table)
-        if !arguments.contains("--no-write") { IngestBenchmark.writeReport(table, quick: quick) }
+        if !arguments.contains("--no-write") && only == nil { IngestBenchmark.writeReport(table, quick: quick) }
         return 0
     } catch {
         FileHandle.standardError.write(Data("agora-bench ingest: \(error)\n".utf8))
@@ -54,12 +63,17 @@ struct IngestBenchmark {
     init(quick: Bool) {
         eveBytes = quick ? 32 << 20 : 512 << 20
         blocklistEntries = quick ? 100_000 : 1_000_000
-        packets = quick ? 100_000 : 2_000_000
+        packets = quick ? 100_000 : 1_000_000
     }
 
-    func run() throws -> [Row] {
+    /// Runs every measurement, or only the one named `only`.
+    func run(only: String? = nil) throws -> [Row] {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        return [try eve(), try blocklist(), try sensor()]
+        var rows: [Row] = []
+        if only == nil || only == "eve" { rows.append(try eve()) }
+        if only == nil || only == "blocklist" { rows.append(try blocklist()) }
+        if only == nil || only == "sensor" { rows.append(try sensor()) }
+        return rows
     }
 
     /// Times EVE alert lines into `ids:ip_packet` rows, with the JSON parse alone timed apart, beside orjson.
@@ -99,7 +113,8 @@ struct IngestBenchmark {
                 megabytes / parseSeconds, 100 * parseSeconds / translateSeconds, ratio))
     }
 
-    /// Times loading a plain feed of `blocklistEntries` entries: parse and policy check, the sensor's matcher, the driver's store.
+    /// Times loading a plain feed of `blocklistEntries` entries: parse and policy check, the sensor's
+    /// matcher, and the driver's table rows.
     func blocklist() throws -> Row {
         let path = folder + "/blocklist.txt"
         progress("writing a \(blocklistEntries)-entry blocklist to \(path)")

@@ -19,16 +19,38 @@ public struct BlocklistMatcher: Sendable {
         var bits: Int
         var maskHigh: UInt64
         var maskLow: UInt64
+        /// Indexes into `networks` by masked network address.
         var entries: [IPAddress: Int]
     }
 
     private var tables: [PrefixTable] = []
-    private var matches: [BlocklistMatch] = []
+    private var networks: [IPNetwork] = []
+    /// Indexes into `labels`, one per network; a feed has few distinct (feed, category) pairs.
+    private var labelIndexes: [Int32] = []
+    private var labels: [Label] = []
+    private var labelLookup: [Label: Int32] = [:]
+
+    private struct Label: Hashable, Sendable {
+        var feed: String
+        var category: String
+    }
 
     public init() {}
 
     /// Builds a matcher over the entries of every feed without a `rejectionReason`.
     public init(feeds: [LoadedFeed]) {
+        var countsByBits = [Int](repeating: 0, count: 129)
+        for feed in feeds where feed.rejectionReason == nil {
+            for entry in feed.entries {
+                countsByBits[Self.bits(of: entry.network)] += 1
+            }
+        }
+        for bits in 0...128 where countsByBits[bits] > 0 {
+            let index = tableIndex(bits: bits)
+            tables[index].entries.reserveCapacity(countsByBits[bits])
+        }
+        networks.reserveCapacity(countsByBits.reduce(0, +))
+        labelIndexes.reserveCapacity(countsByBits.reduce(0, +))
         for feed in feeds where feed.rejectionReason == nil {
             for entry in feed.entries {
                 insert(entry, feed: feed.name)
@@ -37,25 +59,21 @@ public struct BlocklistMatcher: Sendable {
     }
 
     /// The number of distinct networks loaded.
-    public var count: Int { matches.count }
+    public var count: Int { networks.count }
 
-    public var isEmpty: Bool { matches.isEmpty }
+    public var isEmpty: Bool { networks.isEmpty }
 
+    /// Adds `entry` as listed by `feed`. A network already loaded keeps its first feed and category.
     public mutating func insert(_ entry: BlocklistEntry, feed: String) {
         let network = entry.network
-        let bits = network.address.isIPv4 ? network.prefixLength + 96 : network.prefixLength
-        let tableIndex: Int
-        if let existing = tables.firstIndex(where: { $0.bits == bits }) {
-            tableIndex = existing
-        } else {
-            let mask = Self.mask(bits: bits)
-            tables.append(PrefixTable(bits: bits, maskHigh: mask.high, maskLow: mask.low, entries: [:]))
-            tables.sort { $0.bits > $1.bits }
-            tableIndex = tables.firstIndex(where: { $0.bits == bits })!
+        let table = tableIndex(bits: Self.bits(of: network))
+        let next = networks.count
+        if let earlier = tables[table].entries.updateValue(next, forKey: network.address) {
+            tables[table].entries[network.address] = earlier
+            return
         }
-        guard tables[tableIndex].entries[network.address] == nil else { return }
-        tables[tableIndex].entries[network.address] = matches.count
-        matches.append(BlocklistMatch(network: network, feed: feed, category: entry.category))
+        networks.append(network)
+        labelIndexes.append(labelIndex(feed: feed, category: entry.category))
     }
 
     /// Returns the most specific loaded network that contains `address`, or nil.
@@ -64,10 +82,36 @@ public struct BlocklistMatcher: Sendable {
         for table in tables {
             let key = IPAddress(high: address.high & table.maskHigh, low: address.low & table.maskLow)
             if let index = table.entries[key] {
-                return matches[index]
+                let label = labels[Int(labelIndexes[index])]
+                return BlocklistMatch(network: networks[index], feed: label.feed, category: label.category)
             }
         }
         return nil
+    }
+
+    private static func bits(of network: IPNetwork) -> Int {
+        network.address.isIPv4 ? network.prefixLength + 96 : network.prefixLength
+    }
+
+    /// Returns the index of the table for `bits`, adding it when missing; tables stay longest prefix first.
+    private mutating func tableIndex(bits: Int) -> Int {
+        if let existing = tables.firstIndex(where: { $0.bits == bits }) { return existing }
+        let mask = Self.mask(bits: bits)
+        tables.append(PrefixTable(bits: bits, maskHigh: mask.high, maskLow: mask.low, entries: [:]))
+        tables.sort { $0.bits > $1.bits }
+        return tables.firstIndex(where: { $0.bits == bits })!
+    }
+
+    private mutating func labelIndex(feed: String, category: String) -> Int32 {
+        if let last = labels.last, last.feed == feed, last.category == category {
+            return Int32(labels.count - 1)
+        }
+        let label = Label(feed: feed, category: category)
+        if let found = labelLookup[label] { return found }
+        let index = Int32(labels.count)
+        labels.append(label)
+        labelLookup[label] = index
+        return index
     }
 
     private static func mask(bits: Int) -> (high: UInt64, low: UInt64) {
