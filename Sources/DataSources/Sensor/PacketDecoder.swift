@@ -153,13 +153,17 @@ public struct PacketDecoder {
                 // Hop-by-hop, routing, destination options, mobility, HIP, shim6 and the experimental
                 // numbers: next header, then the length in 8-byte units not counting the first 8.
                 guard reader.has(position + 2) else { return .truncated }
+                let length = (Int(reader.u8(position + 1)) + 1) * 8
+                guard reader.has(position + length) else { return .truncated }
                 next = reader.u8(position)
-                position += (Int(reader.u8(position + 1)) + 1) * 8
+                position += length
             case 51:
                 // The authentication header counts its length in 4-byte units, not counting the first 8.
                 guard reader.has(position + 2) else { return .truncated }
+                let length = (Int(reader.u8(position + 1)) + 2) * 4
+                guard reader.has(position + length) else { return .truncated }
                 next = reader.u8(position)
-                position += (Int(reader.u8(position + 1)) + 2) * 4
+                position += length
             case 44:
                 guard reader.has(position + 8) else { return .truncated }
                 next = reader.u8(position)
