@@ -5,7 +5,7 @@ import Foundation
 
 private let sensorUsage = """
     usage: agora sensor (--pcap FILE | --interface NAME) [--blocklist FILE]... [--all-flows]
-                        [--output eve|facts] [--max-packets N]
+                        [--output eve|facts] [--socket PATH] [--max-packets N]
 
     Reads packets with libpcap and prints an event for each new flow whose destination a
     blocklist lists (exact addresses and CIDR networks), and with --all-flows for every new flow.
@@ -18,6 +18,8 @@ private let sensorUsage = """
       --all-flows         also report every new flow (one direction of a 5-tuple) as a flow event
       --output FORMAT     eve: Suricata EVE JSON lines (default); facts: ids:ip_packet and
                           ids:alerts / ids:flows facts
+      --socket PATH       write the EVE lines to the unix stream socket an Agora server listens
+                          on at PATH (as Suricata's unix_stream output does) instead of stdout
       --max-packets N     stop after N packets
       -h, --help          show this help
 
@@ -41,7 +43,7 @@ func runSensor(arguments: [String], console: TranslateConsole) -> Int32 {
     let options: CommandLineArguments
     do {
         options = try CommandLineArguments(
-            arguments, valued: ["pcap", "interface", "blocklist", "output", "max-packets"],
+            arguments, valued: ["pcap", "interface", "blocklist", "output", "socket", "max-packets"],
             flags: ["all-flows"])
     } catch let error as CommandLineArguments.UsageError {
         return sensorUsageError(console, error.message)
@@ -49,7 +51,8 @@ func runSensor(arguments: [String], console: TranslateConsole) -> Int32 {
         return sensorUsageError(console, "\(error)")
     }
     guard options.positional.isEmpty else {
-        return sensorUsageError(console, "unexpected argument \(options.positional[0])")
+        return sensorUsageError(
+            console, "unexpected argument \(options.positional[0]); give the capture with --pcap FILE")
     }
 
     let pcap = options[option: "pcap"]
@@ -60,6 +63,10 @@ func runSensor(arguments: [String], console: TranslateConsole) -> Int32 {
     let format = options[option: "output"] ?? "eve"
     guard format == "eve" || format == "facts" else {
         return sensorUsageError(console, "invalid --output \(format); use eve or facts")
+    }
+    let socketPath = options[option: "socket"]
+    if socketPath != nil && format != "eve" {
+        return sensorUsageError(console, "--socket takes EVE lines; leave out --output \(format)")
     }
     var maximumPackets = Int.max
     if let text = options[option: "max-packets"] {
@@ -96,6 +103,22 @@ func runSensor(arguments: [String], console: TranslateConsole) -> Int32 {
         return 1
     }
 
+    var socket: EVESocketWriter?
+    if let socketPath {
+        do {
+            socket = try EVESocketWriter(path: socketPath)
+        } catch {
+            console.error("agora sensor: \(error)")
+            return 1
+        }
+    }
+    let output: (String) throws(SensorError) -> Void
+    if let socket {
+        output = { text throws(SensorError) in try socket.write(text) }
+    } else {
+        output = { text in console.output(text) }
+    }
+
     let matcher = BlocklistMatcher(feeds: feeds)
     console.error("agora sensor: reading \(capture.source), \(matcher.count) blocklisted networks loaded")
     var sensor = PacketSensor(matcher: matcher, reportsAllFlows: options.switches.contains("all-flows"))
@@ -103,25 +126,34 @@ func runSensor(arguments: [String], console: TranslateConsole) -> Int32 {
     defer { interruption?.cancel() }
 
     var buffer = ""
+    var writeError: SensorError?
     let flushThreshold = capture.isLive ? 0 : 1 << 16
-    do {
+    do throws(SensorError) {
         try sensor.run(capture, maximumPackets: maximumPackets) { event in
+            guard writeError == nil else { return }
             if format == "eve" {
                 buffer += event.eveLine() + "\n"
             } else {
                 for fact in event.facts() { buffer += fact + "\n" }
             }
-            if buffer.utf8.count > flushThreshold {
-                console.output(buffer)
-                buffer = ""
+            guard buffer.utf8.count > flushThreshold else { return }
+            do throws(SensorError) {
+                try output(buffer)
+            } catch {
+                writeError = error
+                capture.breakLoop()
             }
+            buffer = ""
         }
+        if writeError == nil { try output(buffer) }
     } catch {
-        console.output(buffer)
-        console.error("agora sensor: \(error)\n\(sensor.statistics.summary)")
+        writeError = error
+    }
+    socket?.close()
+    if let writeError {
+        console.error("agora sensor: \(writeError)\n\(sensor.statistics.summary)")
         return 1
     }
-    console.output(buffer)
     console.error(sensor.statistics.summary)
     return 0
 }

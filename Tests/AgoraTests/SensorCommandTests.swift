@@ -78,4 +78,55 @@ import Testing
         #expect(privateOnly.status == 1)
         #expect(privateOnly.captured.error.contains("rejected"))
     }
+
+    @Test func eveLinesToUnixSocket() throws {
+        let folder = try TestSupport.temporaryDirectory()
+        let path = folder.appendingPathComponent("eve.sock").path
+        let received = ReceivedLines()
+        let listener = UnixSocketListener(path: path, logger: Logger(label: "test", handler: NullLogHandler())) {
+            line, _, _, _ in received.add(String(decoding: line, as: UTF8.self))
+        }
+        try listener.start()
+        defer { listener.stop() }
+
+        let (status, captured) = run(["--pcap", Self.httpGet, "--all-flows", "--socket", path])
+        #expect(status == 0)
+        #expect(captured.output.isEmpty)
+        #expect(received.wait(for: 2))
+        #expect(received.lines.allSatisfy { $0.contains(#""event_type":"flow""#) })
+    }
+
+    @Test func socketWithoutListener() throws {
+        let path = try TestSupport.temporaryDirectory().appendingPathComponent("none.sock").path
+        let (status, captured) = run(["--pcap", Self.httpGet, "--socket", path])
+        #expect(status == 1)
+        #expect(captured.error.contains("unix socket \(path) failed"))
+        #expect(run(["--pcap", Self.httpGet, "--socket", path, "--output", "facts"]).status == 2)
+    }
+
+    /// Lines a listener thread receives, with a wait for a given count.
+    final class ReceivedLines: @unchecked Sendable {
+        private let condition = NSCondition()
+        private var stored: [String] = []
+
+        var lines: [String] { condition.withLock { stored } }
+
+        func add(_ line: String) {
+            condition.withLock {
+                stored.append(line)
+                condition.broadcast()
+            }
+        }
+
+        /// Waits until `count` lines arrived, for at most 30 seconds; returns whether they did.
+        func wait(for count: Int) -> Bool {
+            let deadline = Date().addingTimeInterval(30)
+            condition.lock()
+            defer { condition.unlock() }
+            while stored.count < count {
+                if !condition.wait(until: deadline) { return stored.count >= count }
+            }
+            return true
+        }
+    }
 }

@@ -6,6 +6,7 @@ public enum SensorError: Error, Hashable, Sendable, CustomStringConvertible {
     case cannotOpenInterface(name: String, message: String)
     case unsupportedLinkType(source: String, linkType: Int32, name: String)
     case readFailed(source: String, message: String)
+    case socketFailed(path: String, message: String)
 
     public var description: String {
         switch self {
@@ -18,6 +19,8 @@ public enum SensorError: Error, Hashable, Sendable, CustomStringConvertible {
                 + "capture on Ethernet, Linux cooked, loopback or raw IP links"
         case .readFailed(let source, let message):
             return "reading \(source) failed: \(message)"
+        case .socketFailed(let path, let message):
+            return "writing EVE lines to unix socket \(path) failed: \(message); start the listener first"
         }
     }
 }
