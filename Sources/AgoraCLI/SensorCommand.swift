@@ -40,77 +40,26 @@ func runSensor(arguments: [String], console: TranslateConsole) -> Int32 {
         console.output(sensorUsage + "\n")
         return 0
     }
-    let options: CommandLineArguments
+    let options: SensorOptions
     do {
-        options = try CommandLineArguments(
-            arguments, valued: ["pcap", "interface", "blocklist", "output", "socket", "max-packets"],
-            flags: ["all-flows"])
-    } catch let error as CommandLineArguments.UsageError {
-        return sensorUsageError(console, error.message)
+        options = try SensorOptions(arguments)
     } catch {
-        return sensorUsageError(console, "\(error)")
+        return sensorUsageError(console, error.message)
     }
-    guard options.positional.isEmpty else {
-        return sensorUsageError(
-            console, "unexpected argument \(options.positional[0]); give the capture with --pcap FILE")
-    }
-
-    let pcap = options[option: "pcap"]
-    let interface = options[option: "interface"]
-    guard (pcap == nil) != (interface == nil) else {
-        return sensorUsageError(console, "give exactly one of --pcap FILE and --interface NAME")
-    }
-    let format = options[option: "output"] ?? "eve"
-    guard format == "eve" || format == "facts" else {
-        return sensorUsageError(console, "invalid --output \(format); use eve or facts")
-    }
-    let socketPath = options[option: "socket"]
-    if socketPath != nil && format != "eve" {
-        return sensorUsageError(console, "--socket takes EVE lines; leave out --output \(format)")
-    }
-    var maximumPackets = Int.max
-    if let text = options[option: "max-packets"] {
-        guard let number = Int(text), number > 0 else {
-            return sensorUsageError(console, "invalid --max-packets \(text); give a positive whole number")
-        }
-        maximumPackets = number
-    }
-
-    var feeds: [LoadedFeed] = []
-    for path in options.values["blocklist"] ?? [] {
-        // A FileHandle also reads pipes such as `<(...)`, which FileManager.contents does not.
-        guard let handle = FileHandle(forReadingAtPath: path), let data = try? handle.readToEnd() else {
-            console.error("agora sensor: cannot read blocklist \(path): no such file, or it is not readable")
-            return 1
-        }
-        let feed = FeedLoader().load(Array(data), name: path)
-        if let reason = feed.rejectionReason {
-            console.error("agora sensor: blocklist \(path) rejected: \(reason); fix the file or leave it out")
-            return 1
-        }
-        if !feed.rejected.isEmpty {
-            console.error(
-                "agora sensor: blocklist \(path): \(feed.rejected.count) entries rejected, first: \(feed.rejected[0])")
-        }
-        feeds.append(feed)
-    }
+    guard let feeds = loadBlocklists(options.blocklists, console) else { return 1 }
 
     let capture: PacketCapture
-    do {
-        capture = try pcap.map { try PacketCapture.open(file: $0) } ?? PacketCapture.open(interface: interface!)
+    var socket: EVESocketWriter?
+    do throws(SensorError) {
+        if let file = options.pcap {
+            capture = try PacketCapture.open(file: file)
+        } else {
+            capture = try PacketCapture.open(interface: options.interface ?? "")
+        }
+        if let path = options.socket { socket = try EVESocketWriter(path: path) }
     } catch {
         console.error("agora sensor: \(error)")
         return 1
-    }
-
-    var socket: EVESocketWriter?
-    if let socketPath {
-        do {
-            socket = try EVESocketWriter(path: socketPath)
-        } catch {
-            console.error("agora sensor: \(error)")
-            return 1
-        }
     }
     let output: (String) throws(SensorError) -> Void
     if let socket {
@@ -121,20 +70,109 @@ func runSensor(arguments: [String], console: TranslateConsole) -> Int32 {
 
     let matcher = BlocklistMatcher(feeds: feeds)
     console.error("agora sensor: reading \(capture.source), \(matcher.count) blocklisted networks loaded")
-    var sensor = PacketSensor(matcher: matcher, reportsAllFlows: options.switches.contains("all-flows"))
+    var sensor = PacketSensor(matcher: matcher, reportsAllFlows: options.allFlows)
     let interruption = capture.isLive ? stopOnInterrupt(capture) : nil
     defer { interruption?.cancel() }
 
+    let failure = runCapture(capture, sensor: &sensor, options: options, output: output)
+    socket?.close()
+    if let failure {
+        console.error("agora sensor: \(failure)\n\(sensor.statistics.summary)")
+        return 1
+    }
+    console.error(sensor.statistics.summary)
+    return 0
+}
+
+/// The options of `agora sensor`, checked.
+struct SensorOptions {
+    var pcap: String?
+    var interface: String?
+    var blocklists: [String]
+    var allFlows: Bool
+    var facts: Bool
+    var socket: String?
+    var maximumPackets = Int.max
+
+    init(_ arguments: [String]) throws(CommandLineArguments.UsageError) {
+        let options: CommandLineArguments
+        do {
+            options = try CommandLineArguments(
+                arguments, valued: ["pcap", "interface", "blocklist", "output", "socket", "max-packets"],
+                flags: ["all-flows"])
+        } catch let error as CommandLineArguments.UsageError {
+            throw error
+        } catch {
+            throw CommandLineArguments.UsageError(message: "\(error)")
+        }
+        if let extra = options.positional.first {
+            throw .init(message: "unexpected argument \(extra); give the capture with --pcap FILE")
+        }
+
+        pcap = options[option: "pcap"]
+        interface = options[option: "interface"]
+        guard (pcap == nil) != (interface == nil) else {
+            throw .init(message: "give exactly one of --pcap FILE and --interface NAME")
+        }
+        blocklists = options.values["blocklist"] ?? []
+        allFlows = options.switches.contains("all-flows")
+
+        let format = options[option: "output"] ?? "eve"
+        guard format == "eve" || format == "facts" else {
+            throw .init(message: "invalid --output \(format); use eve or facts")
+        }
+        facts = format == "facts"
+        socket = options[option: "socket"]
+        if socket != nil && facts {
+            throw .init(message: "--socket takes EVE lines; leave out --output facts")
+        }
+        if let text = options[option: "max-packets"] {
+            guard let number = Int(text), number > 0 else {
+                throw .init(message: "invalid --max-packets \(text); give a positive whole number")
+            }
+            maximumPackets = number
+        }
+    }
+}
+
+/// Loads every blocklist file; prints the reason and returns nil when one cannot be used.
+private func loadBlocklists(_ paths: [String], _ console: TranslateConsole) -> [LoadedFeed]? {
+    var feeds: [LoadedFeed] = []
+    for path in paths {
+        // A FileHandle also reads pipes such as `<(...)`, which FileManager.contents does not.
+        guard let handle = FileHandle(forReadingAtPath: path), let data = try? handle.readToEnd() else {
+            console.error("agora sensor: cannot read blocklist \(path): no such file, or it is not readable")
+            return nil
+        }
+        let feed = FeedLoader().load(Array(data), name: path)
+        if let reason = feed.rejectionReason {
+            console.error("agora sensor: blocklist \(path) rejected: \(reason); fix the file or leave it out")
+            return nil
+        }
+        if let first = feed.rejected.first {
+            console.error("agora sensor: blocklist \(path): \(feed.rejected.count) entries rejected, first: \(first)")
+        }
+        feeds.append(feed)
+    }
+    return feeds
+}
+
+/// Runs the sensor over `capture` and writes its events through `output`, in blocks of 64 KiB
+/// from a file and one event at a time from an interface. Returns the error that stopped it.
+private func runCapture(
+    _ capture: PacketCapture, sensor: inout PacketSensor, options: SensorOptions,
+    output: (String) throws(SensorError) -> Void
+) -> SensorError? {
     var buffer = ""
     var writeError: SensorError?
     let flushThreshold = capture.isLive ? 0 : 1 << 16
     do throws(SensorError) {
-        try sensor.run(capture, maximumPackets: maximumPackets) { event in
+        try sensor.run(capture, maximumPackets: options.maximumPackets) { event in
             guard writeError == nil else { return }
-            if format == "eve" {
-                buffer += event.eveLine() + "\n"
-            } else {
+            if options.facts {
                 for fact in event.facts() { buffer += fact + "\n" }
+            } else {
+                buffer += event.eveLine() + "\n"
             }
             guard buffer.utf8.count > flushThreshold else { return }
             do throws(SensorError) {
@@ -147,15 +185,9 @@ func runSensor(arguments: [String], console: TranslateConsole) -> Int32 {
         }
         if writeError == nil { try output(buffer) }
     } catch {
-        writeError = error
+        return error
     }
-    socket?.close()
-    if let writeError {
-        console.error("agora sensor: \(writeError)\n\(sensor.statistics.summary)")
-        return 1
-    }
-    console.error(sensor.statistics.summary)
-    return 0
+    return writeError
 }
 
 /// Makes SIGINT end a live capture, so the summary is still printed.
