@@ -20,7 +20,7 @@ public struct BlocklistMatcher: Sendable {
         var maskHigh: UInt64
         var maskLow: UInt64
         /// Indexes into `networks` by masked network address.
-        var entries: [IPAddress: Int]
+        var entries: AddressTable
     }
 
     private var tables: [PrefixTable] = []
@@ -47,7 +47,7 @@ public struct BlocklistMatcher: Sendable {
         }
         for bits in 0...128 where countsByBits[bits] > 0 {
             let index = tableIndex(bits: bits)
-            tables[index].entries.reserveCapacity(countsByBits[bits])
+            tables[index].entries = AddressTable(minimumCapacity: countsByBits[bits])
         }
         networks.reserveCapacity(countsByBits.reduce(0, +))
         labelIndexes.reserveCapacity(countsByBits.reduce(0, +))
@@ -67,11 +67,8 @@ public struct BlocklistMatcher: Sendable {
     public mutating func insert(_ entry: BlocklistEntry, feed: String) {
         let network = entry.network
         let table = tableIndex(bits: Self.bits(of: network))
-        let next = networks.count
-        if let earlier = tables[table].entries.updateValue(next, forKey: network.address) {
-            tables[table].entries[network.address] = earlier
-            return
-        }
+        let next = Int32(networks.count)
+        guard tables[table].entries.insertIfAbsent(network.address, value: next) == nil else { return }
         networks.append(network)
         labelIndexes.append(labelIndex(feed: feed, category: entry.category))
     }
@@ -80,8 +77,8 @@ public struct BlocklistMatcher: Sendable {
     @inline(__always)
     public func match(_ address: IPAddress) -> BlocklistMatch? {
         for table in tables {
-            let key = IPAddress(high: address.high & table.maskHigh, low: address.low & table.maskLow)
-            if let index = table.entries[key] {
+            let found = table.entries.value(high: address.high & table.maskHigh, low: address.low & table.maskLow)
+            if let index = found.map(Int.init) {
                 let label = labels[Int(labelIndexes[index])]
                 return BlocklistMatch(network: networks[index], feed: label.feed, category: label.category)
             }
@@ -97,7 +94,7 @@ public struct BlocklistMatcher: Sendable {
     private mutating func tableIndex(bits: Int) -> Int {
         if let existing = tables.firstIndex(where: { $0.bits == bits }) { return existing }
         let mask = Self.mask(bits: bits)
-        tables.append(PrefixTable(bits: bits, maskHigh: mask.high, maskLow: mask.low, entries: [:]))
+        tables.append(PrefixTable(bits: bits, maskHigh: mask.high, maskLow: mask.low, entries: AddressTable()))
         tables.sort { $0.bits > $1.bits }
         return tables.firstIndex(where: { $0.bits == bits })!
     }
