@@ -76,6 +76,10 @@ import Testing
         #expect(run.events.allSatisfy { $0.packet.vlanIDs == [123] })
         #expect(run.events.allSatisfy { $0.packet.protocolName == "ICMP" })
         #expect(run.pairs.contains(["192.168.123.2", "192.168.123.1"]))
+        let request = run.events.first { $0.packet.source.description == "192.168.123.2" }
+        #expect(request?.packet.hasICMPHeader == true)
+        #expect(request?.packet.icmpType == 8)
+        #expect(request?.eveLine().contains(#""icmp_type":8,"icmp_code":0"#) == true)
     }
 
     @Test func qinqTagsOnARP() throws {

@@ -15,6 +15,10 @@ public struct DecodedPacket: Hashable, Sendable {
     /// Whether the ports were read: false for protocols without ports, for a fragment after the
     /// first, and for a transport header cut off by the capture's snapshot length.
     public var hasPorts = false
+    /// Whether the ICMP or ICMPv6 type and code were read.
+    public var hasICMPHeader = false
+    public var icmpType: UInt8 = 0
+    public var icmpCode: UInt8 = 0
     /// A fragment whose offset is not zero: it has addresses but no upper-layer header.
     public var isLaterFragment = false
     /// Whether the capture cut the packet before the ports of a TCP, UDP, SCTP or DCCP header.

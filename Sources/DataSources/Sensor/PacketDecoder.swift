@@ -24,7 +24,7 @@ public enum LinkType {
 /// loopback and raw IP links; MPLS label stacks; IPv4; IPv6 with hop-by-hop, routing, destination
 /// options, fragment, authentication and mobility headers. A fragment after the first still gives
 /// its addresses. Tunnels (GRE, VXLAN, Geneve, IP in IP) are reported by their outer header.
-public struct PacketDecoder {
+public enum PacketDecoder {
     private static let maximumStackedHeaders = 8
 
     /// Decodes `bytes`, captured on a link of `linkType`, into `packet`; returns nil on success.
@@ -184,7 +184,7 @@ public struct PacketDecoder {
     }
 
     /// Reads the source and destination ports of TCP, UDP, DCCP, SCTP and UDP-Lite, which all
-    /// start their header with them.
+    /// start their header with them, and the type and code of ICMP and ICMPv6.
     private static func readPorts(at offset: Int, _ reader: ByteReader, _ packet: inout DecodedPacket) {
         switch packet.transportProtocol {
         case 6, 17, 33, 132, 136:
@@ -195,6 +195,11 @@ public struct PacketDecoder {
             packet.sourcePort = reader.u16(offset)
             packet.destinationPort = reader.u16(offset + 2)
             packet.hasPorts = true
+        case 1, 58:
+            guard reader.has(offset + 2) else { return }
+            packet.icmpType = reader.u8(offset)
+            packet.icmpCode = reader.u8(offset + 1)
+            packet.hasICMPHeader = true
         default:
             break
         }

@@ -52,6 +52,7 @@ extension SensorEvent {
         if packet.hasPorts { json += ",\"src_port\":\(packet.sourcePort)" }
         json += ",\"dest_ip\":\"\(packet.destination)\""
         if packet.hasPorts { json += ",\"dest_port\":\(packet.destinationPort)" }
+        if packet.hasICMPHeader { json += ",\"icmp_type\":\(packet.icmpType),\"icmp_code\":\(packet.icmpCode)" }
         json += ",\"proto\":\"\(packet.protocolName)\",\"host\":\"\(Self.sensorName)\""
         switch kind {
         case .alert:
