@@ -111,3 +111,32 @@ import Testing
         #expect(facts.last?.hasPrefix(#"ids:alerts("agora-sensor", "#) == true)
     }
 }
+
+@Suite struct SensorFlowTableTests {
+    static let httpGet = "data/pcaps/zeek/http-get.pcap"
+
+    func flows(idleSeconds: Int64, maximumTrackedFlows: Int = 1 << 20) throws -> [SensorEvent] {
+        var sensor = PacketSensor(
+            matcher: BlocklistMatcher(), reportsAllFlows: true, maximumTrackedFlows: maximumTrackedFlows,
+            flowIdleSeconds: idleSeconds)
+        var events: [SensorEvent] = []
+        try sensor.run(try PacketCapture.open(file: SharedData.url(Self.httpGet).path)) { events.append($0) }
+        return events
+    }
+
+    @Test func flowReportedOnce() throws {
+        #expect(try flows(idleSeconds: 300).count == 2)
+    }
+
+    @Test func idleFlowReportedAgain() throws {
+        // With no idle time allowed, every packet starts its flow anew.
+        #expect(try flows(idleSeconds: 0).count == 14)
+    }
+
+    @Test func fullTableStillReports() throws {
+        // One slot for two busy flows: each change of direction finds the other flow dropped.
+        let events = try flows(idleSeconds: 300, maximumTrackedFlows: 1)
+        #expect(events.count > 2)
+        #expect(events.count <= 14)
+    }
+}

@@ -48,23 +48,30 @@ struct FlowKey: Hashable {
 /// Decodes captured packets and reports flows whose destination a blocklist lists, and
 /// optionally every new flow.
 ///
-/// A flow is reported once, on its first packet; later packets of it are only counted. The table
-/// of seen flows contains at most `maximumTrackedFlows` entries. Only reported flows enter it, so
-/// without `reportsAllFlows` it grows with blocklisted flows alone.
+/// A flow is reported on its first packet, and again when it was idle for `flowIdleSeconds` by the
+/// packets' own times; packets in between are only counted. Only reported flows enter the table of
+/// seen flows, so without `reportsAllFlows` it grows with blocklisted flows alone. When the table
+/// reaches `maximumTrackedFlows`, idle flows are dropped, and if none are idle the whole table is,
+/// so a busy flow may then be reported again.
 public struct PacketSensor {
     public var matcher: BlocklistMatcher
     public var reportsAllFlows: Bool
-    // NOTE: the flow table is emptied when full, so a long-lived flow may be reported again.
-    // Flows do not expire by idle time.
     public var maximumTrackedFlows: Int
+    /// Seconds without a packet after which a flow counts as new again.
+    public var flowIdleSeconds: Int64
     public private(set) var statistics = SensorStatistics()
-    private var seenFlows = Set<FlowKey>()
+    /// The time of each tracked flow's last packet, in microseconds.
+    private var seenFlows: [FlowKey: Int64] = [:]
     private var packet = DecodedPacket()
 
-    public init(matcher: BlocklistMatcher, reportsAllFlows: Bool = false, maximumTrackedFlows: Int = 1 << 20) {
+    public init(
+        matcher: BlocklistMatcher, reportsAllFlows: Bool = false, maximumTrackedFlows: Int = 1 << 20,
+        flowIdleSeconds: Int64 = 300
+    ) {
         self.matcher = matcher
         self.reportsAllFlows = reportsAllFlows
         self.maximumTrackedFlows = maximumTrackedFlows
+        self.flowIdleSeconds = flowIdleSeconds
     }
 
     /// Decodes one packet captured on `linkType`, updates the counts and calls `emit` for each
@@ -87,12 +94,26 @@ public struct PacketSensor {
         guard match != nil || reportsAllFlows else { return }
 
         let key = FlowKey(packet)
-        if seenFlows.count >= maximumTrackedFlows { seenFlows.removeAll(keepingCapacity: true) }
-        guard seenFlows.insert(key).inserted else { return }
+        let now = time.microseconds
+        if let index = seenFlows.index(forKey: key) {
+            let last = seenFlows.values[index]
+            seenFlows.values[index] = now
+            if now - last < flowIdleSeconds * 1_000_000 { return }
+        } else {
+            if seenFlows.count >= maximumTrackedFlows { dropIdleFlows(now: now) }
+            seenFlows[key] = now
+        }
 
         let kind: SensorEvent.Kind = match == nil ? .flow : .alert
         if kind == .alert { statistics.alerts += 1 } else { statistics.flows += 1 }
         emit(SensorEvent(kind: kind, time: time, packet: packet, flowID: key.stableID, match: match))
+    }
+
+    /// Drops the flows idle for `flowIdleSeconds`, or every flow when none is.
+    private mutating func dropIdleFlows(now: Int64) {
+        let limit = flowIdleSeconds * 1_000_000
+        seenFlows = seenFlows.filter { now - $0.value < limit }
+        if seenFlows.count >= maximumTrackedFlows { seenFlows.removeAll(keepingCapacity: true) }
     }
 
     /// Reads every packet of `capture` (up to `maximumPackets`) through `process`.
