@@ -48,9 +48,9 @@ struct FlowKey: Hashable {
 /// Decodes captured packets and reports flows whose destination a blocklist lists, and
 /// optionally every new flow.
 ///
-/// A flow is reported on its first packet, and again when it was idle for `flowIdleSeconds` by the
-/// packets' own times; packets in between are only counted. Only reported flows enter the table of
-/// seen flows, so without `reportsAllFlows` it grows with blocklisted flows alone. When the table
+/// A flow is reported on its first packet, and again after `flowIdleSeconds` without packets, by
+/// the packets' own times. Packets in between are only counted. Only reported flows enter the table
+/// of seen flows, so without `reportsAllFlows` it grows with blocklisted flows alone. When the table
 /// reaches `maximumTrackedFlows`, idle flows are dropped, and if none are idle the whole table is,
 /// so a busy flow may then be reported again.
 public struct PacketSensor {
