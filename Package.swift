@@ -16,8 +16,9 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
         .systemLibrary(name: "CYAML", path: "Sources/CYAML", providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CPcap", path: "Sources/CPcap", providers: [.apt(["libpcap-dev"])]),
         .target(name: "OpenStack", dependencies: ["CYAML"]),
-        .target(name: "DataSources", dependencies: ["Datalog", "OpenStack"]),
+        .target(name: "DataSources", dependencies: ["Datalog", "OpenStack", "CPcap"]),
         .target(name: "Agora", dependencies: ["Datalog", "DataSources"]),
         .executableTarget(name: "AgoraCLI", dependencies: ["Agora", "Datalog", "DataSources", "OpenStack"]),
         .executableTarget(name: "AgoraBench", dependencies: ["Agora", "Datalog", "DataSources"]),

@@ -15,13 +15,11 @@ struct TextFeedParser {
         var zeekFields: [String] = []
         var banned: [String: BlocklistEntry] = [:]
         let text = String(decoding: bytes, as: UTF8.self)
-        let lines = text.split(
-            omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
-        for (index, rawLine) in lines.enumerated() {
+        for (index, rawLine) in splitFeedLines(text).enumerated() {
             let number = index + 1
-            var line = Substring(rawLine)
+            var line = rawLine
             if number == 1 { line = line.drop(while: { $0 == "\u{FEFF}" }) }
-            if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
+            if line.utf8.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { continue }
             result.linesRead += 1
 
             switch format {
@@ -49,16 +47,21 @@ struct TextFeedParser {
 
     /// A plain line: entries separated by commas or white space, then an optional `#` or `;` comment.
     private func readPlain(_ line: Substring, number: Int, into result: inout ParsedFeed) {
-        var content = line
+        // The separators are ASCII, so the line is scanned as bytes rather than `Character`s, which
+        // made up most of a 1M-entry load.
+        let bytes = line.utf8
+        var content = bytes[...]
         var comment = ""
-        if let mark = line.firstIndex(where: { $0 == "#" || $0 == ";" }) {
-            content = line[..<mark]
-            comment = line[line.index(after: mark)...].trimmingCharacters(in: " \t")
+        if let mark = bytes.firstIndex(where: { $0 == UInt8(ascii: "#") || $0 == UInt8(ascii: ";") }) {
+            content = bytes[..<mark]
+            comment = Substring(bytes[bytes.index(after: mark)...]).trimmingCharacters(in: " \t")
         }
-        let tokens = content.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" })
+        let tokens = content.split(whereSeparator: {
+            $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t")
+        })
         let category = comment.hasPrefix("SBL") ? comment : defaultCategory
         for token in tokens {
-            addNetwork(token, category: category, number: number, into: &result)
+            addNetwork(Substring(token), category: category, number: number, into: &result)
         }
     }
 
@@ -136,6 +139,32 @@ struct TextFeedParser {
     private func reject(_ value: some StringProtocol, _ number: Int, _ reason: String, _ result: inout ParsedFeed) {
         result.rejected.append(FeedRejection(feed: feed, line: number, value: String(value), reason: reason))
     }
+}
+
+/// Splits `text` into lines at LF, CRLF or a lone CR, keeping empty lines so line numbers hold.
+///
+/// It scans bytes instead of `Character`s for speed. The cut points are the same, because grapheme
+/// clusters always break before and after CR and LF, except inside CRLF.
+func splitFeedLines(_ text: String) -> [Substring] {
+    var lines: [Substring] = []
+    let utf8 = text.utf8
+    var start = utf8.startIndex
+    var index = start
+    while index < utf8.endIndex {
+        let byte = utf8[index]
+        guard byte == 0x0A || byte == 0x0D else {
+            index = utf8.index(after: index)
+            continue
+        }
+        lines.append(Substring(utf8[start..<index]))
+        index = utf8.index(after: index)
+        if byte == 0x0D && index < utf8.endIndex && utf8[index] == 0x0A {
+            index = utf8.index(after: index)
+        }
+        start = index
+    }
+    lines.append(Substring(utf8[start..<utf8.endIndex]))
+    return lines
 }
 
 extension StringProtocol {

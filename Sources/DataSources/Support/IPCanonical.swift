@@ -16,6 +16,12 @@ struct WrittenNetwork: Hashable, Sendable {
 /// Parses `address/prefix` or a bare address (a host network), noting host bits below the prefix.
 func parseWrittenNetwork(_ text: some StringProtocol) throws(IPAddressError) -> WrittenNetwork {
     let string = String(text)
+    guard string.utf8.contains(UInt8(ascii: "/")) else {
+        // A bare address is a host network with no host bits to clear, so one parse is enough.
+        let address = try IPAddress.parse(string)
+        let host = IPNetwork(address: address, prefixLength: address.isIPv4 ? 32 : 128)!
+        return WrittenNetwork(network: host, hadHostBits: false)
+    }
     let network = try IPNetwork.parse(string)
     let addressText = string.split(separator: "/", maxSplits: 1).first.map(String.init) ?? string
     let written = IPAddress(addressText)
