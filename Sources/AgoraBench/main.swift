@@ -7,6 +7,7 @@ let usage = """
       datalog    the engine: transitive closures, incremental updates, the compromised-VM join,
                  beside gringo (clingo from PyPI) and SQLite's recursive CTE on the same inputs
       openstack  translating and polling 10,000 servers and 20,000 ports (run with -c release)
+      ingest     EVE lines into rows beside orjson, a 1M-entry blocklist, and the packet sensor
 
     Results print as a table and go into BENCHMARKS.md unless --no-write is given.
     """
@@ -21,6 +22,8 @@ case "datalog":
     exit(DatalogBenchmark.run(Array(arguments.dropFirst())))
 case "openstack":
     exit(runOpenStackBenchmark())
+case "ingest":
+    exit(runIngestBenchmark(arguments: Array(arguments.dropFirst())))
 case "workload":
     // Internal: one workload in a process of its own, so that its peak memory is its own.
     exit(DatalogBenchmark.runWorkload(Array(arguments.dropFirst())))

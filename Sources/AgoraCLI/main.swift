@@ -9,6 +9,7 @@ let usage = """
       test       run policy test files
       translate  print the rows a data-source driver makes of a file
       schema     list the tables and columns of Agora's data sources
+      sensor     read packets from a pcap file or an interface and report blocklisted destinations
       version    print the version
     """
 
@@ -25,6 +26,8 @@ case "test":
     exit(TestCommand.run(rest))
 case "schema":
     exit(SchemaCommand.run(rest))
+case "sensor":
+    exit(runSensor(arguments: rest))
 case "translate":
     // The OpenStack drivers translate API responses; the others read IDS logs and feeds.
     if let index = rest.firstIndex(of: "--driver"), index + 2 < rest.count + 1, index + 1 < rest.count,
