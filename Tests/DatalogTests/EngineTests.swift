@@ -44,7 +44,9 @@ import Testing
         #expect {
             try runtime.insert("n(g, count(v)) :- m(g, v)  m(g, v) :- n(g, v)", into: "test")
         } throws: { error in
-            (error as? DatalogError)?.kind == "recursion"
+            guard let error = error as? DatalogError else { return false }
+            return error.kind == "recursion" && error.message.contains("m -> n -> aggregate over m")
+                && error.location == SourceLocation(line: 1, column: 1)
         }
     }
 

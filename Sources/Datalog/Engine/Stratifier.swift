@@ -12,6 +12,8 @@ struct CycleError: Error, Equatable {
     var cycle: [Int]
     /// Index into `cycle` of the relation reached through negation or an aggregate, if any.
     var negatedIndex: Int?
+    /// Whether that edge is an aggregate over the relation rather than its negation.
+    var throughAggregate = false
 }
 
 /// Orders the derived relations into strata by the dependency graph (head depends on body).
@@ -32,6 +34,17 @@ enum Stratifier {
             }
         }
         for node in nodes { edges[node]?.sort { ($0.to, $0.negative ? 1 : 0) < ($1.to, $1.negative ? 1 : 0) } }
+        // Edges that come from an aggregate alone, not from a negated literal.
+        var negatedEdges = Set<[Int]>()
+        var aggregateEdges = Set<[Int]>()
+        for rule in rules {
+            for literal in rule.body {
+                if case .negative(let r) = literal.kind { negatedEdges.insert([rule.head, r]) }
+                if case .positive(let r) = literal.kind, rule.aggregate != nil {
+                    aggregateEdges.insert([rule.head, r])
+                }
+            }
+        }
 
         var result: [Stratum] = []
         for component in components(nodes: nodes, edges: edges) {
@@ -39,7 +52,11 @@ enum Stratifier {
             let selfLoop = component.count == 1 && (edges[component[0]] ?? []).contains { $0.to == component[0] }
             let recursive = component.count > 1 || selfLoop
             if recursive {
-                if let error = negativeCycle(members: members, edges: edges) { throw error }
+                if var error = negativeCycle(members: members, edges: edges) {
+                    let edge = [error.cycle.last!, error.cycle[0]]
+                    error.throughAggregate = aggregateEdges.contains(edge) && !negatedEdges.contains(edge)
+                    throw error
+                }
                 if let blocked = component.sorted().first(where: { !recursionAllowed($0) }) {
                     throw CycleError(
                         cycle: path(from: blocked, to: blocked, members: members, edges: edges), negatedIndex: nil)

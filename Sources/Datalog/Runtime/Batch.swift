@@ -198,15 +198,24 @@ struct Batch {
             return name.hasPrefix(policyPrefix) ? String(name.dropFirst(policyPrefix.count)) : name
         }
         let members = Set(error.cycle)
-        // The rule that closes the cycle reads a table of the cycle from a head on it.
-        let closing = rules.first { rule in
-            members.contains(rule.head) && rule.dependencies.contains { members.contains($0.relation) }
-        }
+        // The rule that closes the cycle: for a negative cycle, the one with the negated edge;
+        // otherwise one that reads a table of the cycle from a head on it.
+        let negatedEdge = error.negatedIndex.map { (from: error.cycle.last!, to: error.cycle[$0]) }
+        let closing =
+            rules.first { rule in
+                guard let negatedEdge else { return false }
+                return rule.head == negatedEdge.from
+                    && rule.dependencies.contains { $0.relation == negatedEdge.to && $0.negative }
+            }
+            ?? rules.first { rule in
+                members.contains(rule.head) && rule.dependencies.contains { members.contains($0.relation) }
+            }
         let location =
             (closing ?? rules.first { members.contains($0.head) })?.source.location
             ?? SourceLocation(line: 1, column: 1)
         if error.negatedIndex != nil {
-            return .negativeCycle(cycle: display + ["not " + display[0]], at: location)
+            let closingStep = error.throughAggregate ? "aggregate over " + display[0] : "not " + display[0]
+            return .negativeCycle(cycle: display + [closingStep], at: location)
         }
         return .recursion(cycle: display + [display[0]], at: location)
     }
