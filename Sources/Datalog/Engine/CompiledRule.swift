@@ -101,7 +101,7 @@ final class CompiledRule {
         }
     }
 
-    /// The join order for evaluating the body when `start` is already bound (a body position,
+    /// Returns the join order for evaluating the body when `start` is already bound (a body position,
     /// `Plan.fullBody` for nothing bound, or `Plan.headBound` for the head's variables bound).
     ///
     /// Plans are cached and made again when a table the body reads has grown or shrunk more

@@ -44,7 +44,7 @@ extension Engine {
         }
     }
 
-    /// The distinct keys (values of the literal's non-wildcard columns) among the changed rows
+    /// Returns the distinct keys (values of the literal's non-wildcard columns) among the changed rows
     /// of a negated literal's relation, each with whether a matching row exists now.
     /// Only keys whose existence flipped are returned.
     func flippedKeys(of literal: CompiledLiteral) -> [(key: [UInt32], existsNow: Bool)] {
@@ -364,7 +364,7 @@ extension Engine {
         return fresh
     }
 
-    /// Whether some rule derives row `r` of `relation` from the current state.
+    /// Returns whether some rule derives row `r` of `relation` from the current state.
     func isDerivable(_ relation: Int, _ r: Int32, rules candidates: [CompiledRule]) -> Bool {
         let stored = relations[relation]
         for rule in candidates where rule.head == relation {

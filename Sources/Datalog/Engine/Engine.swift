@@ -83,7 +83,7 @@ public final class Engine {
 
     func existingRelation(_ name: String) -> Relation? { relationIDs[name].map { relations[$0] } }
 
-    /// The relation named `name` unless it is idle: no rows, no rule deriving it, no rule reading
+    /// Returns the relation named `name` unless it is idle: no rows, no rule deriving it, no rule reading
     /// it. An idle table's width can change, so that a dropped policy or a simulation leaves no
     /// trace.
     func liveRelation(_ name: String) -> Relation? {
@@ -171,7 +171,7 @@ public final class Engine {
         precondition(!inUpdate, "begin() inside an update")
         inUpdate = true
         // Checking every table costs more than an update of one row, so the check runs on one
-        // update in 256; dead rows waste memory until then but change no answer.
+        // update in 256. Dead rows waste memory until then, but no result changes.
         updatesSinceCompaction += 1
         if updatesSinceCompaction >= 256 {
             updatesSinceCompaction = 0

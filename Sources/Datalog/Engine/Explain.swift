@@ -118,7 +118,7 @@ final class ProofBuilder {
         return nil
     }
 
-    /// The rank of a row of recursive stratum `s`, running more rounds of the stratum's
+    /// Returns the rank of a row of recursive stratum `s`, running more rounds of the stratum's
     /// evaluation over ranked rows until the row is ranked.
     private func rank(of relation: Int, _ r: Int32, stratum s: Int) -> Int? {
         let target = ProofBuilder.key(relation, r)

@@ -20,7 +20,7 @@ public final class Interner {
 
     deinit { slots.deallocate() }
 
-    /// The id of `value`, assigning a new one on first sight.
+    /// Returns the id of `value`, assigning a new one on first sight.
     @inline(__always)
     public func intern(_ value: Value) -> UInt32 {
         let hash = Interner.hash(value)
@@ -41,7 +41,7 @@ public final class Interner {
         return id
     }
 
-    /// The id of `value` if it was ever interned.
+    /// Returns the id of `value` if it was ever interned.
     public func existingID(_ value: Value) -> UInt32? {
         let hash = Interner.hash(value)
         var slot = Int(hash) & slotMask
@@ -74,7 +74,7 @@ public final class Interner {
         }
     }
 
-    /// Whether two constants are one constant: equal values of one kind, or two NaNs.
+    /// Returns whether two constants are one constant: equal values of one kind, or two NaNs.
     @inline(__always)
     static func same(_ a: Value, _ b: Value) -> Bool {
         if case .float(let x) = a, case .float(let y) = b, x.isNaN && y.isNaN { return true }

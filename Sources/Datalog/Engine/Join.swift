@@ -1,4 +1,4 @@
-/// Which state of the tables a join reads: as they are now, as they were before the current
+/// The state of the tables a join reads: as they are now, as they were before the current
 /// update, or (for the counting delta rules) now for body positions before `split` and before
 /// the update for positions after it.
 enum View {
@@ -162,7 +162,7 @@ final class Join {
         return rowFilter(relation.id, r)
     }
 
-    /// Whether a row matching the step's key is present in the view.
+    /// Returns whether a row matching the step's key is present in the view.
     @inline(__always)
     private func exists(_ relation: Relation, _ step: Plan.Step, _ key: UnsafeMutablePointer<UInt32>, old: Bool) -> Bool
     {
@@ -183,7 +183,7 @@ final class Join {
         return false
     }
 
-    /// Whether a built-in holds with every argument bound.
+    /// Returns whether a built-in is true with every argument bound.
     private func builtinHolds(_ builtin: Builtin, _ step: Plan.Step, _ bindings: UnsafeMutablePointer<UInt32>) -> Bool {
         let interner = engine.interner
         let inputs = step.arguments.prefix(builtin.inputCount).map { interner.value(value($0, bindings)) }

@@ -118,7 +118,7 @@ enum Stratifier {
         return result
     }
 
-    /// A cycle through a negative edge inside the component, if there is one.
+    /// Returns a cycle through a negative edge inside the component, if there is one.
     private static func negativeCycle(members: Set<Int>, edges: [Int: [(to: Int, negative: Bool)]]) -> CycleError? {
         for from in members.sorted() {
             for edge in edges[from] ?? [] where edge.negative && members.contains(edge.to) {
@@ -130,7 +130,7 @@ enum Stratifier {
         return nil
     }
 
-    /// The shortest dependency path from `start` to `end` inside the component (breadth first,
+    /// Returns the shortest dependency path from `start` to `end` inside the component (breadth first,
     /// neighbours in sorted order), without repeating `end` when the path is a cycle.
     private static func path(from start: Int, to end: Int, members: Set<Int>, edges: [Int: [(to: Int, negative: Bool)]])
         -> [Int]

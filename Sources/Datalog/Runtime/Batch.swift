@@ -93,7 +93,7 @@ struct Batch {
         for inserted in insertedRules {
             let kind = runtime.policies[inserted.policy]!.kind
             // Action rules that are safe are evaluated like any other, so that they can be
-            // queried; the rest are kept only for `simulate`, as Congress does.
+            // queried. The rest are kept only for `simulate`, as Congress does.
             if kind == .action && (try? SafetyCheck.check(inserted.normal, kind: .nonrecursive)) == nil {
                 compiled.append((inserted.policy, nil, inserted.normal, inserted.identity))
             } else {
@@ -155,7 +155,7 @@ struct Batch {
         return runtime.deltas(engine.commit())
     }
 
-    /// A table computed by an aggregate rule has that rule alone.
+    /// Checks that a table computed by an aggregate rule has that rule alone.
     private func checkAggregateHeads(_ added: [CompiledRule]) throws(DatalogError) {
         let removed = Set(removedRules.map(\.engineID))
         var rulesByHead: [Int: [CompiledRule]] = [:]
@@ -198,8 +198,8 @@ struct Batch {
             return name.hasPrefix(policyPrefix) ? String(name.dropFirst(policyPrefix.count)) : name
         }
         let members = Set(error.cycle)
-        // The rule that closes the cycle: for a negative cycle, the one with the negated edge;
-        // otherwise one that reads a table of the cycle from a head on it.
+        // The rule that closes the cycle is, for a negative cycle, the one with the negated edge.
+        // Otherwise it is one that reads a table of the cycle from a head on it.
         let negatedEdge = error.negatedIndex.map { (from: error.cycle.last!, to: error.cycle[$0]) }
         let closing =
             rules.first { rule in

@@ -25,7 +25,7 @@ extension PolicyRuntime {
         return try instances(of: statement, in: policy)
     }
 
-    /// The relation a query atom reads (nil when it does not exist yet) and its slots.
+    /// Returns the relation a query atom reads (nil when it does not exist yet) and its slots.
     func resolveQueryAtom(_ atom: Atom, in policy: String) throws(DatalogError) -> (Int?, [Slot]) {
         let name: String
         if atom.modal == "execute" {
@@ -100,19 +100,19 @@ extension PolicyRuntime {
         return answers.sorted()
     }
 
-    /// An atom as written, with `values` as its arguments: `p(1, "a")`, `execute[p(1)]`.
+    /// Formats an atom as written, with `values` as its arguments: `p(1, "a")`, `execute[p(1)]`.
     func format(_ atom: Atom, _ values: [Value], sign: String = "") -> String {
         let inner = atom.name.description + sign + "(" + values.map(\.description).joined(separator: ", ") + ")"
         return atom.modal.map { "\($0)[\(inner)]" } ?? inner
     }
 
-    /// Whether the table's policy permits recursion, by the table's full name.
+    /// Returns whether the table's policy permits recursion, by the table's full name.
     func allowsRecursion(_ table: String) -> Bool {
         let policy = table.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
         return policies[policy]?.kind.allowsRecursion ?? false
     }
 
-    /// Whether `values` is stored as a fact of `table` (`policy:table`).
+    /// Returns whether `values` is stored as a fact of `table` (`policy:table`).
     func isFact(_ table: String, _ values: [Value]) -> Bool {
         guard let relation = engine.existingRelation(table), relation.arity == values.count else { return false }
         let tuple = values.map { engine.interner.intern($0) }

@@ -69,7 +69,7 @@ extension PolicyRuntime {
         try apply(changes)
     }
 
-    /// The scratch table that collects one update table's rows: `service:table+` flattened.
+    /// Names the scratch table that collects one update table's rows: `service:table+` flattened.
     /// `|` appears in no policy or table name, so the parts split back unambiguously.
     private static func updateTable(service: String, table: String, sign: UpdateSign) -> String {
         "update|" + (sign == .insert ? "insert" : "delete") + "|" + service + "|" + table

@@ -150,7 +150,7 @@ public final class PolicyRuntime {
         public let arity: Int
     }
 
-    /// The handle of `table` (`service:table`), creating the table with `arity` columns when
+    /// Returns the handle of `table` (`service:table`), creating the table with `arity` columns when
     /// it has no rows or rules yet. The service must be an existing policy.
     public func tableHandle(_ table: String, arity: Int?) throws(DatalogError) -> TableHandle {
         guard let colon = table.firstIndex(of: ":") else {
