@@ -162,7 +162,6 @@ enum DatalogBenchmark {
 
     static func writeReport(_ table: String, quick: Bool) {
         let path = "BENCHMARKS.md"
-        let existing = (try? String(contentsOfFile: path, encoding: .utf8)) ?? "# Benchmarks\n"
         let marker = "## Datalog engine"
         let date = ISO8601DateFormatter().string(from: Date())
         let section = """
@@ -176,13 +175,19 @@ enum DatalogBenchmark {
             \(table)
 
             """
-        var text = existing
+        replaceSection(marker, with: section, inFile: path)
+    }
+
+    /// Replaces the section that starts with `marker` (up to the next `## ` heading) in the
+    /// Markdown file at `path`, or appends it when the file has none.
+    static func replaceSection(_ marker: String, with section: String, inFile path: String) {
+        var text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? "# Benchmarks\n"
         if let range = text.range(of: marker) {
             let rest = text[range.upperBound...]
             let end = rest.range(of: "\n## ")?.lowerBound ?? text.endIndex
             text.replaceSubrange(range.lowerBound..<end, with: section)
         } else {
-            text += "\n" + section
+            text += (text.hasSuffix("\n") ? "\n" : "\n\n") + section
         }
         try? text.write(toFile: path, atomically: true, encoding: .utf8)
     }

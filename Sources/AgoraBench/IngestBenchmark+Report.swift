@@ -15,7 +15,6 @@ extension IngestBenchmark {
     /// Replaces the `## Ingest` section of BENCHMARKS.md in the current folder, or appends it.
     static func writeReport(_ table: String, quick: Bool) {
         let path = "BENCHMARKS.md"
-        let existing = (try? String(contentsOfFile: path, encoding: .utf8)) ?? "# Benchmarks\n"
         let marker = "## Ingest"
         let date = ISO8601DateFormatter().string(from: Date())
         let section = """
@@ -31,15 +30,7 @@ extension IngestBenchmark {
             \(table)
 
             """
-        var text = existing
-        if let range = text.range(of: marker) {
-            let rest = text[range.upperBound...]
-            let end = rest.range(of: "\n## ")?.lowerBound ?? text.endIndex
-            text.replaceSubrange(range.lowerBound..<end, with: section)
-        } else {
-            text += (text.hasSuffix("\n") ? "\n" : "\n\n") + section
-        }
-        try? text.write(toFile: path, atomically: true, encoding: .utf8)
+        DatalogBenchmark.replaceSection(marker, with: section, inFile: path)
     }
 }
 

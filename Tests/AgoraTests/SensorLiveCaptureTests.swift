@@ -18,20 +18,7 @@ import Testing
 
     @discardableResult
     static func run(_ executable: String, _ arguments: [String]) throws -> TestSupport.ProcessResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return TestSupport.ProcessResult(
-            status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
-            standardError: String(decoding: errorData, as: UTF8.self))
+        try TestSupport.run(URL(fileURLWithPath: executable), arguments)
     }
 
     @Test(.enabled(if: LiveCaptureSupport.isAvailable)) func loopbackFlows() throws {

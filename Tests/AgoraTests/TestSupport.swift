@@ -30,8 +30,13 @@ enum TestSupport {
 
     /// Runs the `agora` binary with `arguments` and waits for it.
     static func runAgora(_ arguments: [String]) throws -> ProcessResult {
+        try run(agoraBinary, arguments)
+    }
+
+    /// Runs `executable` with `arguments`, waits for it and collects its output.
+    static func run(_ executable: URL, _ arguments: [String]) throws -> ProcessResult {
         let process = Process()
-        process.executableURL = agoraBinary
+        process.executableURL = executable
         process.arguments = arguments
         let output = Pipe()
         let error = Pipe()

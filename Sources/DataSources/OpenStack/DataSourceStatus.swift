@@ -14,6 +14,15 @@ public struct DataSourceStatus: Sendable, Equatable {
     public var initialized = false
     public var lastPollDuration: Double?
 
+    /// Records a successful poll that started at `start`, ended at `end` and found `changes` deltas.
+    mutating func recordSuccess(start: Date, end: Date, changes: Int) {
+        lastError = nil
+        lastUpdated = end
+        lastPollDuration = end.timeIntervalSince(start)
+        initialized = true
+        if changes > 0 { numberOfUpdates += 1 }
+    }
+
     public init() {}
 }
 

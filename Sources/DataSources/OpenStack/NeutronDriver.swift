@@ -48,11 +48,7 @@ public actor NeutronDriver: PollingDataSource {
         }
 
         let deltas = index.takeDeltas(service: service)
-        state.lastError = nil
-        state.lastUpdated = clock.now()
-        state.lastPollDuration = clock.now().timeIntervalSince(start)
-        state.initialized = true
-        if !deltas.isEmpty { state.numberOfUpdates += 1 }
+        state.recordSuccess(start: start, end: clock.now(), changes: deltas.count)
         return deltas
     }
 

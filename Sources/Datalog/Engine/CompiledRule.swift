@@ -106,14 +106,14 @@ final class CompiledRule {
     ///
     /// Plans are cached and made again when a table the body reads has grown or shrunk more
     /// than fourfold since, because the join order depends on table sizes.
-    func plan(start: Int, networkIndexable: (Int, Int) -> Bool, size: (Int) -> Int = { _ in 0 }) -> Plan {
+    func plan(start: Int, size: (Int) -> Int = { _ in 0 }) -> Plan {
         let slot = start + 2
         // Table sizes are compared on one call in 64, which is often enough to follow growth.
         planCalls &+= 1
         if slot < plans.count, let cached = plans[slot], planCalls & 63 != 0 || !isStale(cached.sizes, size) {
             return cached.plan
         }
-        let plan = Plan(rule: self, start: start, networkIndexable: networkIndexable, size: size)
+        let plan = Plan(rule: self, start: start, size: size)
         if plans.count <= slot { plans.append(contentsOf: repeatElement(nil, count: slot + 1 - plans.count)) }
         plans[slot] = (plan, body.map { $0.relation.map(size) ?? 0 })
         return plan

@@ -50,37 +50,25 @@ extension Engine {
     func flippedKeys(of literal: CompiledLiteral) -> [(key: [UInt32], existsNow: Bool)] {
         let relation = relations[literal.relation!]
         let columns = literal.slots.indices.filter { literal.slots[$0] != .wildcard }
+        var mask: UInt64 = 0
+        for column in columns { mask |= 1 << UInt64(column) }
         var seen = Set<[UInt32]>()
         var result: [(key: [UInt32], existsNow: Bool)] = []
         for r in relation.changedRows {
             let row = relation.row(r)
             let key = columns.map { row[$0] }
             guard seen.insert(key).inserted else { continue }
-            let before = anyRow(relation, columns: columns, key: key, old: true)
-            let now = anyRow(relation, columns: columns, key: key, old: false)
+            let (before, now) = key.withUnsafeBufferPointer { buffer in
+                // An empty key has no storage; the relation reads no key columns then.
+                let pointer = buffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
+                return (
+                    relation.containsRow(mask: mask, key: pointer, old: true),
+                    relation.containsRow(mask: mask, key: pointer, old: false)
+                )
+            }
             if before != now { result.append((key, now)) }
         }
         return result
-    }
-
-    private func anyRow(_ relation: Relation, columns: [Int], key: [UInt32], old: Bool) -> Bool {
-        if columns.count == relation.arity {
-            guard let r = key.withUnsafeBufferPointer({ relation.find($0.baseAddress!) }) else { return false }
-            return relation.isPresent(r, old: old)
-        }
-        if columns.isEmpty {
-            for r in 0..<Int32(relation.rowCount) where relation.isPresent(r, old: old) { return true }
-            return false
-        }
-        var mask: UInt64 = 0
-        for c in columns { mask |= 1 << UInt64(c) }
-        let index = relation.index(for: mask)
-        var r = key.withUnsafeBufferPointer { index.first($0.baseAddress!, relation: relation) }
-        while r >= 0 {
-            if relation.isPresent(r, old: old) { return true }
-            r = index.next[Int(r)]
-        }
-        return false
     }
 
     /// Calls `body` with the initial bindings for each change of body literal `position` that

@@ -115,7 +115,7 @@ public final class Engine {
     /// Returns the join plan of `rule` from `start`, sized by the current tables.
     @inline(__always)
     func plan(_ rule: CompiledRule, _ start: Int) -> Plan {
-        rule.plan(start: start, networkIndexable: { _, _ in true }, size: tableSize)
+        rule.plan(start: start, size: tableSize)
     }
 
     func tableSize(_ relation: Int) -> Int { relations[relation].presentCount }

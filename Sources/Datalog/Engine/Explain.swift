@@ -288,7 +288,7 @@ extension Engine {
     /// Returns every full binding of a rule's body over the current state (the rule need not be
     /// installed).
     func bodySolutions(_ rule: CompiledRule) -> [[UInt32]] {
-        let plan = Plan(rule: rule, start: Plan.fullBody, networkIndexable: { _, _ in true }, size: tableSize)
+        let plan = Plan(rule: rule, start: Plan.fullBody, size: tableSize)
         var result: [[UInt32]] = []
         let none = [UInt32](repeating: 0, count: max(rule.variableCount, 1))
         none.withUnsafeBufferPointer { initial in

@@ -94,7 +94,9 @@ final class Join {
             let relation = engine.relations[step.relation]
             let key = bindings + step.keyOffset
             for (i, slot) in step.keySlots.enumerated() { key[i] = value(slot, bindings) }
-            if exists(relation, step, key, old: view.isOld(step.literal)) { return true }
+            let fullMask: UInt64 =
+                step.isFullKey ? (relation.arity >= 64 ? ~0 : (1 << UInt64(relation.arity)) - 1) : step.mask
+            if relation.containsRow(mask: fullMask, key: key, old: view.isOld(step.literal)) { return true }
             return execute(rule, plan, k + 1, view, bindings, emit)
 
         case .lookup:
@@ -160,27 +162,6 @@ final class Join {
     private func passes(_ relation: Relation, _ r: Int32) -> Bool {
         guard let rowFilter else { return true }
         return rowFilter(relation.id, r)
-    }
-
-    /// Returns whether a row matching the step's key is present in the view.
-    @inline(__always)
-    private func exists(_ relation: Relation, _ step: Plan.Step, _ key: UnsafeMutablePointer<UInt32>, old: Bool) -> Bool
-    {
-        if step.isFullKey {
-            guard let r = relation.find(key) else { return false }
-            return relation.isPresent(r, old: old)
-        }
-        if step.mask == 0 {
-            for r in 0..<Int32(relation.rowCount) where relation.isPresent(r, old: old) { return true }
-            return false
-        }
-        let index = relation.index(for: step.mask)
-        var r = index.first(key, relation: relation)
-        while r >= 0 {
-            if relation.isPresent(r, old: old) { return true }
-            r = index.next[Int(r)]
-        }
-        return false
     }
 
     /// Returns whether a built-in is true with every argument bound.

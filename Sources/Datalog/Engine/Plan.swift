@@ -59,12 +59,10 @@ final class Plan {
     let steps: UnsafeMutableBufferPointer<Step>
     let builtins: [Builtin]
     private var allocations: [UnsafeMutableRawPointer] = []
-    /// Variables bound before the first step.
-    var initiallyBound: [Bool]
     /// Values a join frame holds: the variables, then each step's key.
     var frameSize: Int
 
-    init(rule: CompiledRule, start: Int, networkIndexable: (Int, Int) -> Bool, size: (Int) -> Int = { _ in 0 }) {
+    init(rule: CompiledRule, start: Int, size: (Int) -> Int = { _ in 0 }) {
         var bound = [Bool](repeating: false, count: rule.variableCount)
         if start >= 0 {
             for case .variable(let v) in rule.body[start].slots { bound[v] = true }
@@ -74,14 +72,12 @@ final class Plan {
                 if case .variable(let v) = slot { bound[v] = true }
             }
         }
-        initiallyBound = bound
-
         var drafts: [Draft] = []
         var builtins: [Builtin] = []
         var remaining = Array(rule.body.indices).filter { $0 != start }
         while !remaining.isEmpty {
             let choice = Plan.chooseNext(
-                rule: rule, remaining: remaining, bound: bound, networkIndexable: networkIndexable, size: size)
+                rule: rule, remaining: remaining, bound: bound, size: size)
             drafts.append(Plan.makeStep(rule: rule, choice: choice, bound: &bound, builtins: &builtins))
             remaining.removeAll { $0 == choice.literal }
         }
@@ -131,7 +127,7 @@ final class Plan {
     }
 
     private static func chooseNext(
-        rule: CompiledRule, remaining: [Int], bound: [Bool], networkIndexable: (Int, Int) -> Bool, size: (Int) -> Int
+        rule: CompiledRule, remaining: [Int], bound: [Bool], size: (Int) -> Int
     ) -> Choice {
         // Filters whose inputs are bound go first.
         for j in remaining {
@@ -162,12 +158,10 @@ final class Plan {
             let slots = rule.body[j].slots
             guard isBound(slots[0], bound), case .variable(let network) = slots[1], !bound[network] else { continue }
             for k in remaining {
-                guard case .positive(let relation) = rule.body[k].kind else { continue }
+                guard rule.body[k].isPositive else { continue }
                 let hasOtherBound = rule.body[k].slots.contains { isBound($0, bound) }
                 if hasOtherBound { continue }
-                if let column = rule.body[k].slots.firstIndex(of: .variable(network)),
-                    networkIndexable(relation, column)
-                {
+                if let column = rule.body[k].slots.firstIndex(of: .variable(network)) {
                     return Choice(literal: k, network: (column, slots[0]))
                 }
             }
@@ -248,14 +242,6 @@ final class Plan {
             case .wildcard:
                 continue
             }
-        }
-        if case .network = step.operation {
-            // The network probe reads whole rows, so every known column is checked, not keyed.
-            for (column, slot) in literal.slots.enumerated() where step.mask & (1 << UInt64(column)) != 0 {
-                if case .variable(let v) = slot { step.checks.append((column, v)) }
-            }
-            step.mask = 0
-            step.keySlots = []
         }
         step.isFullKey = step.keySlots.count == literal.slots.count
         if literal.isPositive {

@@ -25,7 +25,7 @@ final class Relation {
     /// Rows that stopped being facts in this update but still count derivations. In a recursive
     /// stratum those derivations may rest on the row itself, so the row must be re-derived.
     private(set) var retractedFacts: [Int32] = []
-    private(set) var indexes: [UInt64: RelationIndex] = [:]
+    /// The indexes built so far; a table has few, so lookups search this list.
     private var indexList: [RelationIndex] = []
     var networkIndexes: [Int: NetworkIndex] = [:]
 
@@ -48,7 +48,7 @@ final class Relation {
         columns.deallocate()
         meta.deallocate()
         slots.deallocate()
-        for index in indexes.values { index.deallocate() }
+        for index in indexList { index.deallocate() }
     }
 
     // MARK: Row access
@@ -233,13 +233,31 @@ final class Relation {
 
     /// The hash index on the columns in `mask`, built on first use at a cost linear in the table.
     func index(for mask: UInt64) -> RelationIndex {
-        // A table has few indexes, so a linear search beats hashing the mask.
         for index in indexList where index.mask == mask { return index }
         let index = RelationIndex(mask: mask, arity: arity)
         for r in 0..<Int32(rowCount) { index.add(row: r, relation: self) }
-        indexes[mask] = index
         indexList.append(index)
         return index
+    }
+
+    /// Returns whether a row whose `mask` columns equal `key` (values in column order) is present
+    /// in the view: a row-set probe for a full key, a scan for none, an index walk otherwise.
+    func containsRow(mask: UInt64, key: UnsafePointer<UInt32>, old: Bool) -> Bool {
+        if mask == (arity >= 64 ? ~0 : (1 << UInt64(arity)) - 1) {
+            guard let r = find(key) else { return false }
+            return isPresent(r, old: old)
+        }
+        if mask == 0 {
+            for r in 0..<Int32(rowCount) where isPresent(r, old: old) { return true }
+            return false
+        }
+        let index = index(for: mask)
+        var r = index.first(key, relation: self)
+        while r >= 0 {
+            if isPresent(r, old: old) { return true }
+            r = index.next[Int(r)]
+        }
+        return false
     }
 
     // MARK: Maintenance
@@ -263,9 +281,8 @@ final class Relation {
         var capacity = 128
         while capacity < rowCount * 2 + 2 { capacity *= 2 }
         rehash(capacity: capacity)
-        let masks = Array(indexes.keys)
-        for index in indexes.values { index.deallocate() }
-        indexes = [:]
+        let masks = indexList.map(\.mask)
+        for index in indexList { index.deallocate() }
         indexList = []
         for mask in masks { _ = index(for: mask) }
         for (column, old) in networkIndexes {
@@ -278,6 +295,6 @@ final class Relation {
     /// Bytes held by rows, row set and indexes.
     var allocatedBytes: Int {
         columns.allocatedBytes + meta.allocatedBytes + slots.allocatedBytes
-            + indexes.values.reduce(0) { $0 + $1.allocatedBytes }
+            + indexList.reduce(0) { $0 + $1.allocatedBytes }
     }
 }
