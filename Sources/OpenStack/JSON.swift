@@ -62,7 +62,7 @@ extension JSON {
     }
 
     /// Converts a JSONSerialization result. Foundation on Linux hands booleans back as
-    /// NSNumber with the Objective-C type code "c", which is how they are told apart from 0 and 1.
+    /// NSNumber with the Objective-C type code "c", which distinguishes them from 0 and 1.
     init(foundation value: Any) {
         switch value {
         case let text as String:

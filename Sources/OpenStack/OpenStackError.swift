@@ -1,6 +1,6 @@
 import Foundation
 
-/// A failed HTTP exchange with an OpenStack service, with what the service itself said.
+/// A failed HTTP exchange with an OpenStack service, with the service's own error message.
 public struct HTTPFailure: Error, Hashable, Sendable, CustomStringConvertible {
     public var method: String
     public var url: String
@@ -37,15 +37,15 @@ public struct HTTPFailure: Error, Hashable, Sendable, CustomStringConvertible {
 
 /// Errors of the OpenStack client. Each case carries the value that was wrong.
 public enum OpenStackError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// The service answered with an error status.
+    /// The service returned an error status.
     case http(HTTPFailure)
-    /// No HTTP answer at all (refused, reset, timed out) after every permitted attempt.
+    /// No HTTP response at all (refused, reset, timed out) after every permitted attempt.
     case connection(method: String, url: String, attempts: Int, reason: String)
     /// Keystone rejected the configured credentials (the credentials themselves are not included).
     case authenticationFailed(url: String, status: Int, message: String)
     /// The catalog has no endpoint for the service with that interface and region.
     case endpointNotFound(serviceType: String, interface: String, region: String?)
-    /// A configuration value is missing or invalid; `fix` says what to set.
+    /// A configuration value is missing or invalid; `fix` names what to set.
     case invalidConfiguration(key: String, value: String, fix: String)
     case invalidJSON(source: String, reason: String)
     /// The response lacked a field the client needs (`X-Subject-Token`, `expires_at`).
@@ -76,7 +76,7 @@ public enum OpenStackError: Error, Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The HTTP status when the service answered with one.
+    /// The HTTP status, when the service returned one.
     public var status: Int? {
         switch self {
         case .http(let failure): return failure.status

@@ -3,7 +3,7 @@ import Foundation
 /// How often and how long to wait between attempts of one request.
 ///
 /// Only failures that may be transient are retried: no HTTP response at all (refused, reset,
-/// timed out) and 5xx answers. A 4xx is never retried; a 401 goes through the session's
+/// timed out) and 5xx responses. A 4xx is never retried; a 401 goes through the session's
 /// single re-authentication instead. The delay before attempt n+1 is
 /// `min(maxDelay, baseDelay * 2^(n-1))`, scaled by a random factor in `1-jitter ... 1`.
 public struct RetryPolicy: Sendable {

@@ -85,7 +85,7 @@ struct RandomProgram {
                 continue
             }
             for _ in 0..<(1 + Int(random.next(2))) {
-                // A policy holds a set of rules, so the generator never repeats one.
+                // A policy contains a set of rules, so the generator never repeats one.
                 let candidate = rule(head, &random)
                 if !rules.contains(where: { $0.text == candidate.text }) { rules.append(candidate) }
             }

@@ -1,11 +1,11 @@
-/// An index from network prefixes to the rows whose column holds that network.
+/// An index from network prefixes to the rows whose column contains that network.
 ///
 /// It answers `builtin:ip_in_network(address, column)` by probing the index once per prefix
 /// length that occurs in the column (at most 129 in the shared 128-bit space, usually a
 /// handful), never by scanning the table. Values that do not parse as a network are left out;
 /// such rows can never satisfy `ip_in_network`.
 final class NetworkIndex {
-    /// Slots of an open-addressing table keyed by (masked address, prefix length); each holds
+    /// Slots of an open-addressing table keyed by (masked address, prefix length). Each slot points to
     /// the newest row with that key, and older ones chain through `next`.
     private var slots: RawBuffer<Int32>
     private var slotMask: Int

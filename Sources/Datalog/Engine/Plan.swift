@@ -30,7 +30,7 @@ final class Plan {
         var mask: UInt64
         /// Values of the masked columns, in column order.
         var keySlots: UnsafeBufferPointer<Slot>
-        /// Where the step's lookup key sits in the join frame, after the variables.
+        /// The offset of the step's lookup key in the join frame, after the variables.
         var keyOffset: Int
         var isFullKey: Bool
         /// Variables first bound by this step, with the column that binds them.
@@ -67,7 +67,7 @@ final class Plan {
         if start >= 0 {
             for case .variable(let v) in rule.body[start].slots { bound[v] = true }
         } else if start == Plan.headBound {
-            // The aggregate's column holds the aggregate, not a value of its variable.
+            // The aggregate's column contains the aggregate, not a value of its variable.
             for (position, slot) in rule.headSlots.enumerated() where position != rule.aggregate?.position {
                 if case .variable(let v) = slot { bound[v] = true }
             }

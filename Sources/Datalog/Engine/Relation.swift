@@ -83,7 +83,7 @@ final class Relation {
 
     // MARK: Lookup and insertion
 
-    /// The row holding exactly `tuple`, present or dead, or nil.
+    /// Returns the row that stores exactly `tuple`, present or dead, or nil.
     @inline(__always)
     func find(_ tuple: UnsafePointer<UInt32>) -> Int32? {
         let hash = hashTuple(tuple, count: arity)
@@ -99,7 +99,7 @@ final class Relation {
         }
     }
 
-    /// The row for `tuple`, appending a dead row when there is none.
+    /// Returns the row for `tuple`, appending a dead row when there is none.
     @inline(__always)
     func findOrAdd(_ tuple: UnsafePointer<UInt32>) -> Int32 {
         findOrAdd(tuple, hash: hashTuple(tuple, count: arity))
@@ -231,7 +231,7 @@ final class Relation {
 
     // MARK: Indexes
 
-    /// The hash index on the columns in `mask`, built on first use at a cost linear in the table.
+    /// Returns the hash index on the columns in `mask`, built on first use at a cost linear in the table.
     func index(for mask: UInt64) -> RelationIndex {
         for index in indexList where index.mask == mask { return index }
         let index = RelationIndex(mask: mask, arity: arity)

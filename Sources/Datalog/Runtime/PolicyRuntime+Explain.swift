@@ -1,6 +1,6 @@
 /// Explanations: the proof tree of each answer to a query.
 extension PolicyRuntime {
-    /// Each answer to the atom `text` in `policy`, with the proof of why the row holds.
+    /// Each answer to the atom `text` in `policy`, with the proof of why the row is present.
     public func explain(_ text: String, in policy: String) throws(DatalogError) -> [(answer: String, proof: ProofNode)]
     {
         let statements = try Parser.parse(text)
@@ -22,7 +22,7 @@ extension PolicyRuntime {
 }
 
 extension ProofNode {
-    /// The tree as indented text, one literal a line, with tables of `policy` written without
+    /// Renders the tree as indented text, one literal a line, with tables of `policy` written without
     /// the policy name.
     public func rendered(relativeTo policy: String, indent: String = "") -> String {
         var name = table

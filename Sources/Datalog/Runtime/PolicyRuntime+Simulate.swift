@@ -151,7 +151,7 @@ extension PolicyRuntime {
         for change in changes.sorted(by: { !$0.insert && $1.insert }) { try applyRecordingUndo(change, &undo) }
     }
 
-    /// The rows of the scratch update tables: which policy table gains or loses which row.
+    /// Collects the rows of the scratch update tables: which policy table gains or loses which row.
     private func collectUpdates() -> [(policy: String, table: String, values: [Value], insert: Bool)] {
         var result: [(policy: String, table: String, values: [Value], insert: Bool)] = []
         let prefix = PolicyRuntime.scratchPolicy + ":update|"
