@@ -17,18 +17,12 @@ extension LiveCloud {
             let flavor = try await nova.createFlavor([
                 "name": .string(uniqueName("flavor")), "ram": 64, "vcpus": 1, "disk": 1,
             ])
-            let server = try await nova.createServer([
+            let fields: [String: JSON] = [
                 "name": .string(uniqueName("vm")), "imageRef": .string(TestCloud.imageID),
                 "flavorRef": flavor["id"]!,
                 "networks": [["uuid": .string(first.networkID)], ["uuid": .string(second.networkID)]],
-            ])
-            let serverID = server["id"]!.stringValue!
-            for _ in 0..<120 {
-                let status = try await nova.server(serverID)["status"]?.stringValue
-                if status == "ACTIVE" { break }
-                if status == "ERROR" { throw OpenStackError.invalidResponse(url: serverID, reason: "boot failed") }
-                try await Task.sleep(nanoseconds: 250_000_000)
-            }
+            ]
+            let serverID = try await TestCloud.bootActive(nova, fields)
             return (serverID, [first, second])
         }
 
