@@ -22,7 +22,9 @@ let package = Package(
         .target(name: "OpenStack", dependencies: ["CYAML"]),
         .target(name: "Enforcement", dependencies: ["Datalog", "OpenStack", "Store"]),
         .target(name: "DataSources", dependencies: ["Datalog", "OpenStack", "CPcap"]),
-        .target(name: "Agora", dependencies: ["Datalog", "DataSources"]),
+        .target(
+            name: "Agora", dependencies: ["Datalog", "DataSources", "OpenStack", "Store", "Enforcement"],
+            resources: [.copy("Resources/library")]),
         .executableTarget(name: "AgoraCLI", dependencies: ["Agora", "Datalog", "DataSources", "OpenStack"]),
         .executableTarget(name: "AgoraBench", dependencies: ["Agora", "Datalog", "DataSources"]),
         .testTarget(name: "DatalogTests", dependencies: ["Datalog"]),

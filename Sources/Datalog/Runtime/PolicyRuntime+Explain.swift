@@ -43,7 +43,6 @@ extension ProofNode {
         case .absence: basis = "no such row"
         case .truth: basis = "true"
         case .truncated: basis = "proof continues; explain this row to see the rest"
-        case .truncated: basis = "proof continues; explain this row to see the rest"
         }
         var lines = [indent + atom + "    [" + basis + "]"]
         for child in children { lines.append(child.rendered(relativeTo: policy, indent: indent + "  ")) }
