@@ -1,0 +1,153 @@
+import DataSources
+import Datalog
+import Foundation
+
+/// The `blocklist` data source: feeds of bad addresses and networks, each refreshed on its own
+/// schedule. A refused or failed refresh keeps the feed's previous list.
+///
+/// Options: `feeds`, a comma-separated list of `name=path-or-URL`; `format` (detected when
+/// absent); `category` (default `blocklist`); `refresh_seconds` (default 3600).
+public final class BlocklistSource: ManagedSource, @unchecked Sendable {
+    public let config: DataSourceConfig
+    public let tables: [String: [String]] = [
+        "blocklist:networks": BlocklistTables.networks.columns, "ids:ip_blacklist": BlocklistTables.ipBlacklist.columns,
+    ]
+    private let driver: BlocklistDriver
+    private var task: Task<Void, Never>?
+    private let box = StatusBox()
+
+    public init(config: DataSourceConfig, policy: FeedPolicy = FeedPolicy(), logger: Logger) throws(SourceError) {
+        self.config = config
+        let refresh = try IDSSource.integer(config, "refresh_seconds", default: 3600)
+        var feeds: [BlocklistDriver.Feed] = []
+        for item in (config.options["feeds"] ?? "").split(separator: ",") {
+            let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw .invalidOption(
+                    source: config.name, option: "feeds", value: String(item), expected: "name=path-or-URL")
+            }
+            let source: FeedSource
+            if parts[1].hasPrefix("http://") || parts[1].hasPrefix("https://"), let url = URL(string: parts[1]) {
+                source = .url(url)
+            } else {
+                source = .file(parts[1])
+            }
+            feeds.append(
+                BlocklistDriver.Feed(
+                    name: parts[0], source: source, category: config.options["category"] ?? "blocklist",
+                    refreshSeconds: refresh))
+        }
+        if feeds.isEmpty { throw .missingOption(source: config.name, option: "feeds") }
+        driver = BlocklistDriver(feeds: feeds, loader: FeedLoader(policy: policy), logger: logger)
+    }
+
+    public func status() -> SourceStatus { box.read() }
+
+    /// Loads every feed once and delivers the rows; the service calls this before it starts
+    /// evaluating, so that the first IDS events already meet the lists.
+    public func loadNow(deliver: @Sendable ([TableDelta]) -> Void) async {
+        let deltas = await driver.refreshAll()
+        record(deltas)
+        if !deltas.isEmpty { deliver(deltas) }
+    }
+
+    public func start(deliver: @escaping @Sendable ([TableDelta]) -> Void) {
+        let driver = self.driver
+        let box = self.box
+        task = Task.detached {
+            await driver.run { deltas in
+                BlocklistSource.record(deltas, in: box)
+                deliver(deltas)
+            }
+        }
+    }
+
+    public func stop() { task?.cancel() }
+
+    private func record(_ deltas: [TableDelta]) { Self.record(deltas, in: box) }
+
+    private static func record(_ deltas: [TableDelta], in box: StatusBox) {
+        box.update {
+            $0.initialized = true
+            $0.lastUpdated = Date()
+            if !deltas.isEmpty { $0.numberOfUpdates += 1 }
+            $0.recordsRead += deltas.reduce(0) { $0 + $1.inserted.count }
+        }
+    }
+}
+
+/// A push data source (Congress's push drivers): an outside system replaces whole tables through
+/// `PUT /v1/data-sources/{ds}/tables/{table}/rows`. Options: `tables`, a comma-separated list of
+/// `table:column1;column2;...`. The rows are kept in the store and restored at start.
+public final class PushSource: ManagedSource, @unchecked Sendable {
+    public let config: DataSourceConfig
+    public let tables: [String: [String]]
+    private let lock = NSLock()
+    private var current: [String: Set<Row>] = [:]
+    private var deliver: (@Sendable ([TableDelta]) -> Void)?
+    private let box = StatusBox()
+
+    public init(config: DataSourceConfig) throws(SourceError) {
+        self.config = config
+        var tables: [String: [String]] = [:]
+        for item in (config.options["tables"] ?? "").split(separator: ",") {
+            let parts = item.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            let columns = parts.count == 2 ? parts[1].split(separator: ";").map(String.init) : []
+            guard parts.count == 2, !parts[0].isEmpty, !columns.isEmpty else {
+                throw .invalidOption(
+                    source: config.name, option: "tables", value: String(item), expected: "table:column1;column2")
+            }
+            tables[config.name + ":" + parts[0]] = columns
+        }
+        if tables.isEmpty { throw .missingOption(source: config.name, option: "tables") }
+        self.tables = tables
+    }
+
+    public func status() -> SourceStatus { box.read() }
+
+    public func start(deliver: @escaping @Sendable ([TableDelta]) -> Void) {
+        lock.lock()
+        self.deliver = deliver
+        let initial = current.map { TableDelta(table: $0.key, inserted: Array($0.value)) }
+        lock.unlock()
+        if !initial.isEmpty { deliver(initial) }
+    }
+
+    public func stop() {}
+
+    /// Replaces the rows of `table` (its short name) and delivers the difference.
+    public func replace(table: String, rows: [Row]) throws(SourceError) {
+        let full = config.name + ":" + table
+        guard let columns = tables[full] else {
+            throw .invalidOption(
+                source: config.name, option: "table", value: table,
+                expected: "one of " + tables.keys.map { String($0.dropFirst(config.name.count + 1)) }.sorted()
+                    .joined(separator: ", "))
+        }
+        for row in rows where row.count != columns.count {
+            throw .invalidOption(
+                source: config.name, option: "row", value: "[" + row.map(\.description).joined(separator: ", ") + "]",
+                expected: "\(columns.count) values (\(columns.joined(separator: ", ")))")
+        }
+        lock.lock()
+        let new = Set(rows)
+        let old = current[full] ?? []
+        current[full] = new
+        let delta = TableDelta(table: full, inserted: Array(new.subtracting(old)), deleted: Array(old.subtracting(new)))
+        let deliver = self.deliver
+        lock.unlock()
+        box.update {
+            $0.initialized = true
+            $0.lastUpdated = Date()
+            $0.numberOfUpdates += 1
+            $0.recordsRead += rows.count
+        }
+        if !delta.isEmpty { deliver?([delta]) }
+    }
+
+    public func rows(of table: String) -> [Row] {
+        lock.lock()
+        defer { lock.unlock() }
+        return Array(current[config.name + ":" + table] ?? [])
+    }
+}
