@@ -66,7 +66,8 @@ public struct ServiceConfiguration: Sendable {
         switch option.kind {
         case .text, .list: return
         case .integer: if Int(value) == nil || Int(value)! < 0 { throw fail("a whole number, 0 or more") }
-        case .boolean: if !["true", "false", "yes", "no", "1", "0"].contains(value.lowercased()) { throw fail("true or false") }
+        case .boolean:
+            if !["true", "false", "yes", "no", "1", "0"].contains(value.lowercased()) { throw fail("true or false") }
         case .choice(let choices): if !choices.contains(value) { throw fail(choices.joined(separator: ", ")) }
         }
     }

@@ -46,7 +46,8 @@ public struct IncidentStore: Sendable {
                 .text(JSON.array(incident.externalIPs.map { .string($0) }).text), .text(incident.state.rawValue),
                 .real(incident.firstSeen.timeIntervalSince1970), .real(incident.lastSeen.timeIntervalSince1970),
                 .integer(Int64(incident.errorRows)), .text(Self.evidenceText(incident.evidence)),
-                .text(incident.proof.text), SQLValue(incident.attributionWarning), .text(Self.notesText(incident.notes)),
+                .text(incident.proof.text), SQLValue(incident.attributionWarning),
+                .text(Self.notesText(incident.notes)),
             ])
     }
 
@@ -69,7 +70,8 @@ public struct IncidentStore: Sendable {
     }
 
     /// Incidents newest first, optionally of one state and of some projects only.
-    public func list(state: Incident.State? = nil, projects: Set<String>? = nil, limit: Int = 500) throws -> [Incident] {
+    public func list(state: Incident.State? = nil, projects: Set<String>? = nil, limit: Int = 500) throws -> [Incident]
+    {
         let rows = try database.read { sql in
             try sql.query(
                 """
@@ -108,7 +110,9 @@ public struct IncidentStore: Sendable {
 
     private static func parse(_ text: String) throws -> JSON { try JSON.parse(Data(text.utf8), source: "incidents") }
 
-    private static func milliseconds(_ date: Date) -> JSON { .int(Int64((date.timeIntervalSince1970 * 1000).rounded())) }
+    private static func milliseconds(_ date: Date) -> JSON {
+        .int(Int64((date.timeIntervalSince1970 * 1000).rounded()))
+    }
 
     static func evidenceText(_ evidence: [Incident.Evidence]) -> String {
         JSON.array(

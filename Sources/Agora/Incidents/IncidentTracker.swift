@@ -151,7 +151,9 @@ public final class IncidentTracker: @unchecked Sendable {
             lines.append(("ids:ip_blacklist", format("ids:ip_blacklist", [.string(external)])))
         }
         let query = "blocklist:networks(n, f, c), ip_in_network(\(Value.string(external).description), n)"
-        if runtime.kind(of: "blocklist") != nil, let matches = try? runtime.query("q(n, f, c) :- " + query, in: "classification") {
+        if runtime.kind(of: "blocklist") != nil,
+            let matches = try? runtime.query("q(n, f, c) :- " + query, in: "classification")
+        {
             for match in matches.prefix(3) { lines.append(("blocklist:networks", match)) }
         }
         return lines

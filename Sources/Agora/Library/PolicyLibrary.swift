@@ -54,7 +54,8 @@ public struct LibraryPolicy: Sendable, Equatable {
         }
         self.init(
             name: name, abbreviation: document["abbreviation"]?.stringValue,
-            description: document["description"]?.stringValue ?? "", kind: document["kind"]?.stringValue ?? "nonrecursive",
+            description: document["description"]?.stringValue ?? "",
+            kind: document["kind"]?.stringValue ?? "nonrecursive",
             rules: parsed)
     }
 
@@ -86,7 +87,9 @@ public struct LibraryPolicy: Sendable, Equatable {
             "id": .string(id), "name": .string(name), "abbreviation": .string(abbreviation),
             "description": .string(description), "kind": .string(kind),
             "rules": .array(
-                rules.map { .object(["rule": .string($0.rule), "name": .string($0.name), "comment": .string($0.comment)]) }
+                rules.map {
+                    .object(["rule": .string($0.rule), "name": .string($0.name), "comment": .string($0.comment)])
+                }
             ),
         ])
     }

@@ -88,7 +88,8 @@ public final class PolicyCatalog: @unchecked Sendable {
 
     public func rule(_ ruleIDOrName: String, of idOrName: String) throws(CatalogError) -> RuleInfo {
         let rules = try rules(of: idOrName)
-        guard let rule = rules.first(where: { $0.id == ruleIDOrName }) ?? rules.first(where: { $0.name == ruleIDOrName })
+        guard
+            let rule = rules.first(where: { $0.id == ruleIDOrName }) ?? rules.first(where: { $0.name == ruleIDOrName })
         else { throw .ruleNotFound(policy: idOrName, rule: ruleIDOrName) }
         return rule
     }
@@ -265,7 +266,8 @@ public final class PolicyCatalog: @unchecked Sendable {
         defer { lock.unlock() }
         guard let policy = find(idOrName) else { throw .policyNotFound(idOrName) }
         let rules = rulesByPolicy[policy.id] ?? []
-        guard let rule = rules.first(where: { $0.id == ruleIDOrName }) ?? rules.first(where: { $0.name == ruleIDOrName })
+        guard
+            let rule = rules.first(where: { $0.id == ruleIDOrName }) ?? rules.first(where: { $0.name == ruleIDOrName })
         else { throw .ruleNotFound(policy: policy.name, rule: ruleIDOrName) }
         do {
             try persistence.deleteRule(rule, by: actor)

@@ -121,7 +121,8 @@ public final class PushSource: ManagedSource, @unchecked Sendable {
         guard let columns = tables[full] else {
             throw .invalidOption(
                 source: config.name, option: "table", value: table,
-                expected: "one of " + tables.keys.map { String($0.dropFirst(config.name.count + 1)) }.sorted()
+                expected: "one of "
+                    + tables.keys.map { String($0.dropFirst(config.name.count + 1)) }.sorted()
                     .joined(separator: ", "))
         }
         for row in rows where row.count != columns.count {

@@ -36,7 +36,8 @@ public final class IDSSource: ManagedSource, @unchecked Sendable {
         case "snort": make = { SnortTranslator(year: year) }
         case "zeek": make = { ZeekTranslator() }
         default:
-            throw .invalidOption(source: config.name, option: "format", value: format, expected: "suricata, snort or zeek")
+            throw .invalidOption(
+                source: config.name, option: "format", value: format, expected: "suricata, snort or zeek")
         }
         let retention = try Self.integer(config, "retention_seconds", default: 900)
         interval = Double(try Self.integer(config, "poll_interval_ms", default: 200)) / 1000
@@ -47,7 +48,8 @@ public final class IDSSource: ManagedSource, @unchecked Sendable {
         followers = paths.map { FileFollower(path: $0, store: offsets, logger: logger) }
     }
 
-    static func integer(_ config: DataSourceConfig, _ option: String, default value: Int64) throws(SourceError) -> Int64 {
+    static func integer(_ config: DataSourceConfig, _ option: String, default value: Int64) throws(SourceError) -> Int64
+    {
         guard let text = config.options[option] else { return value }
         guard let number = Int64(text), number > 0 else {
             throw .invalidOption(source: config.name, option: option, value: text, expected: "a positive integer")
@@ -67,7 +69,8 @@ public final class IDSSource: ManagedSource, @unchecked Sendable {
     public func start(deliver: @escaping @Sendable ([TableDelta]) -> Void) {
         self.deliver = deliver
         if let path = config.options["socket"] {
-            let listener = UnixSocketListener(path: path, logger: logger) { [weak self] line, source, number, complete in
+            let listener = UnixSocketListener(path: path, logger: logger) {
+                [weak self] line, source, number, complete in
                 self?.ingest([(line, source, number, complete)])
             }
             do {

@@ -1,0 +1,117 @@
+import DataSources
+import Datalog
+import Foundation
+import OpenStack
+import Store
+
+/// The running service: the engine with its policies, the data sources that feed it, the
+/// incidents and actions that follow from its rows, and the event stream that reports them.
+///
+/// Data flows one way: sources submit deltas to the pipeline, the pipeline applies them to the
+/// engine, and each engine update's derived deltas go to `handleDerived`, which opens
+/// incidents and hands `execute[...]` rows to enforcement.
+public final class AgoraService: @unchecked Sendable {
+    public let configuration: ServiceConfiguration
+    public let database: any Database
+    public let engine: PolicyEngine
+    public let events: EventBus
+    public let incidents: IncidentTracker
+    public let logger: Logger
+    public let clock: @Sendable () -> Date
+    public private(set) var catalog: PolicyCatalog!
+    public let library: LibraryCatalog
+    public private(set) var pipeline: IngestPipeline!
+    private let lock = NSLock()
+    private var sourcesByName: [String: any ManagedSource] = [:]
+    /// Called with each engine update's derived deltas after incidents have seen them.
+    private var derivedHandlers: [@Sendable ([TableDelta]) -> Void] = []
+
+    public init(
+        configuration: ServiceConfiguration, database: any Database, persistence: any PolicyPersistence,
+        libraryPersistence: (any LibraryPersistence)? = nil,
+        logger: Logger = Logger(label: "agora"), clock: @escaping @Sendable () -> Date = { Date() }
+    ) throws {
+        self.configuration = configuration
+        self.database = database
+        self.logger = logger
+        self.clock = clock
+        engine = PolicyEngine(now: { Int64(clock().timeIntervalSince1970) })
+        events = EventBus()
+        library = LibraryCatalog(persistence: libraryPersistence)
+        try Migrator.apply(IncidentStore.migrations, to: database)
+        incidents = IncidentTracker(
+            store: IncidentStore(database: database), engine: engine, events: events, clock: clock)
+        catalog = PolicyCatalog(engine: engine, persistence: persistence) { [weak self] deltas in
+            self?.handleDerived(deltas)
+        }
+        pipeline = IngestPipeline(engine: engine, logger: logger) { [weak self] deltas in
+            self?.handleDerived(deltas)
+        }
+    }
+
+    /// Adds a consumer of derived deltas (enforcement, metrics).
+    public func onDerived(_ handler: @escaping @Sendable ([TableDelta]) -> Void) {
+        lock.lock()
+        derivedHandlers.append(handler)
+        lock.unlock()
+    }
+
+    func handleDerived(_ deltas: [TableDelta]) {
+        guard !deltas.isEmpty else { return }
+        do {
+            try incidents.observe(deltas)
+        } catch {
+            logger.error("cannot record incidents", metadata: ["error": "\(error)"])
+        }
+        lock.lock()
+        let handlers = derivedHandlers
+        lock.unlock()
+        for handler in handlers { handler(deltas) }
+    }
+
+    // MARK: Data sources
+
+    /// Declares a source's tables in the engine and starts it; its deltas go through the pipeline.
+    public func addSource(_ source: any ManagedSource) throws {
+        var byService: [String: [String: [String]]] = [:]
+        for (table, columns) in source.tables {
+            guard let colon = table.firstIndex(of: ":") else { continue }
+            byService[String(table[..<colon]), default: [:]][String(table[table.index(after: colon)...])] = columns
+        }
+        for (service, tables) in byService { try engine.declareDataSource(service: service, tables: tables) }
+        lock.lock()
+        sourcesByName[source.config.name] = source
+        lock.unlock()
+        let pipeline = self.pipeline!
+        source.start { deltas in pipeline.submit(deltas) }
+        logger.info(
+            "data source started", metadata: ["datasource": source.config.name, "driver": source.config.driver])
+    }
+
+    public func removeSource(named name: String) {
+        lock.lock()
+        let source = sourcesByName.removeValue(forKey: name)
+        lock.unlock()
+        source?.stop()
+    }
+
+    public var sources: [any ManagedSource] {
+        lock.lock()
+        defer { lock.unlock() }
+        return sourcesByName.values.sorted { $0.config.name < $1.config.name }
+    }
+
+    public func source(_ idOrName: String) -> (any ManagedSource)? {
+        lock.lock()
+        defer { lock.unlock() }
+        return sourcesByName[idOrName] ?? sourcesByName.values.first { $0.config.id == idOrName }
+    }
+
+    /// Waits until every delta submitted so far has been applied and handled.
+    public func settle() { pipeline.flush() }
+
+    public func stop() {
+        for source in sources { source.stop() }
+        pipeline.stop()
+    }
+}
