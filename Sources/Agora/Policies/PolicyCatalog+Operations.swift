@@ -108,12 +108,7 @@ public final class PolicyCatalog: @unchecked Sendable {
         rules: [LibraryPolicy.Rule] = [], mode: String = "dry-run", by actor: Actor
     ) throws(CatalogError) -> (PolicyInfo, [RuleInfo]) {
         guard let name, !name.isEmpty else { throw .nameMissing }
-        do {
-            try PolicyRuntime.validatePolicyName(name)
-        } catch {
-            if case .invalidPolicyName(_, let reason) = error { throw .invalidName(name: name, reason: reason) }
-            throw .invalidName(name: name, reason: "\(error)")
-        }
+        try Self.validate(name: name)
         let kindName = kind ?? "nonrecursive"
         guard let policyKind = PolicyKind(rawValue: kindName), policyKind != .datasource else {
             throw .invalidKind(kindName)
@@ -201,6 +196,16 @@ public final class PolicyCatalog: @unchecked Sendable {
         }
         policies[policy.id] = policy
         return policy
+    }
+
+    /// Checks a policy name with the engine's rule for names that rules can reference.
+    public static func validate(name: String) throws(CatalogError) {
+        do {
+            try PolicyRuntime.validatePolicyName(name)
+        } catch {
+            if case .invalidPolicyName(_, let reason) = error { throw .invalidName(name: name, reason: reason) }
+            throw .invalidName(name: name, reason: "\(error)")
+        }
     }
 
     // MARK: Rules

@@ -20,6 +20,9 @@ public final class AgoraService: @unchecked Sendable {
     public let clock: @Sendable () -> Date
     public private(set) var catalog: PolicyCatalog!
     public let library: LibraryCatalog
+    public let sourceFactory: SourceFactory
+    let sourcePersistence: (any DataSourcePersistence)?
+    let rates = RateHistory()
     public private(set) var pipeline: IngestPipeline!
     private let lock = NSLock()
     private var sourcesByName: [String: any ManagedSource] = [:]
@@ -28,7 +31,8 @@ public final class AgoraService: @unchecked Sendable {
 
     public init(
         configuration: ServiceConfiguration, database: any Database, persistence: any PolicyPersistence,
-        libraryPersistence: (any LibraryPersistence)? = nil,
+        libraryPersistence: (any LibraryPersistence)? = nil, sourcePersistence: (any DataSourcePersistence)? = nil,
+        sourceFactory: SourceFactory,
         logger: Logger = Logger(label: "agora"), clock: @escaping @Sendable () -> Date = { Date() }
     ) throws {
         self.configuration = configuration
@@ -37,6 +41,8 @@ public final class AgoraService: @unchecked Sendable {
         self.clock = clock
         engine = PolicyEngine(now: { Int64(clock().timeIntervalSince1970) })
         events = EventBus()
+        self.sourceFactory = sourceFactory
+        self.sourcePersistence = sourcePersistence
         library = LibraryCatalog(persistence: libraryPersistence)
         try Migrator.apply(IncidentStore.migrations, to: database)
         incidents = IncidentTracker(
