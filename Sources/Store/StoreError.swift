@@ -20,7 +20,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case connectionLost(location: String, message: String)
     /// An operation named a record that does not exist; `kind` is `policy`, `rule`, ...
     case notFound(kind: String, key: String)
-    /// A data-source config holds a password, secret or token in the clear at `field`.
+    /// A data-source config contains a password, secret or token in the clear at `field`.
     case literalSecret(dataSource: String, field: String)
     /// A value meant to be JSON was not, or had the wrong shape; `field` names where it was.
     case invalidJSON(field: String, message: String)

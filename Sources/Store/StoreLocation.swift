@@ -1,4 +1,4 @@
-/// Where a store lives: a SQLite file, or a PostgreSQL server named by a URL.
+/// The location of a store: a SQLite file, or a PostgreSQL server named by a URL.
 public enum StoreLocation: Equatable, Sendable {
     case sqlite(path: String)
     case postgres(conninfo: String)
@@ -24,7 +24,7 @@ public enum Store {
         + TokenRecords.migrations + SettingRecords.migrations
 
     /// Opens the store at `location` (a file path or a `postgresql://` URL) and brings its
-    /// schema up to date; see `Migrator.apply` for a store written by a newer Agora.
+    /// schema up to date. A store written by a newer Agora is rejected, as `Migrator.apply` says.
     public static func open(_ location: String) throws -> any Database {
         try open(StoreLocation(location))
     }

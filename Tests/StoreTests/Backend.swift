@@ -10,8 +10,8 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
 
     var testDescription: String { rawValue }
 
-    /// The location of a new, empty store: a temporary SQLite file, or a new database on the test
-    /// PostgreSQL server.
+    /// Returns the location of a new, empty store: a temporary SQLite file, or a new database on
+    /// the test PostgreSQL server.
     func newLocation() throws -> String {
         switch self {
         case .sqlite: return NSTemporaryDirectory() + "agora-store-\(UUID().uuidString)/agora.db"
@@ -19,7 +19,7 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
         }
     }
 
-    /// A new store with every migration applied, and its location for reopening it.
+    /// Opens a new store with every migration applied and returns it with its location.
     func openStore() throws -> (database: any Database, location: String) {
         let location = try newLocation()
         return (try Store.open(location), location)

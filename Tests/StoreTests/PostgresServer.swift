@@ -19,7 +19,7 @@ final class PostgresServer: Sendable {
     static let binaries = "/usr/lib/postgresql/15/bin"
     static let systemUser = "agora-test"
 
-    /// The server, started on first use; every test that needs it reads this.
+    /// The server, started on first use by the first test that needs it.
     static let shared: Result<PostgresServer, PostgresServerError> = {
         do {
             return .success(try PostgresServer())
@@ -90,8 +90,8 @@ final class PostgresServer: Sendable {
         try admin.write { sql in try sql.execute("SELECT pg_terminate_backend($1::integer)", [.integer(pid)]) }
     }
 
-    /// The `runuser` prefix that runs a command as `agora-test` when the tests run as root, after
-    /// making that user the owner of `directory`; empty otherwise.
+    /// Makes `agora-test` the owner of `directory` and returns the `runuser` prefix that runs a
+    /// command as that user, when the tests run as root. Returns an empty prefix otherwise.
     private static func userPrefix(owning directory: String) throws -> [String] {
         guard getuid() == 0 else { return [] }
         if getpwnam(systemUser) == nil {
@@ -120,8 +120,8 @@ final class PostgresServer: Sendable {
         return status
     }
 
-    /// A TCP port on 127.0.0.1 that was free a moment ago. Another process may take it before the
-    /// server binds it, so the caller retries with a new one.
+    /// Returns a TCP port on 127.0.0.1 that was free a moment ago. Another process may take it
+    /// before the server binds it, so the caller retries with a new one.
     private static func freePort() throws -> Int {
         let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socketFD >= 0 else { throw PostgresServerError(description: "socket() failed: errno \(errno)") }

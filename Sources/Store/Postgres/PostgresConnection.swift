@@ -12,7 +12,7 @@ final class PostgresConnection: SQLExecutor {
     private var handle: OpaquePointer?
     private var statements: [String: String] = [:]
     private var nextStatement = 0
-    /// Where the connection goes, without a password, for messages.
+    /// The connection parameters without the password, for messages.
     let location: String
 
     init(conninfo: String, location: String) throws(StoreError) {
@@ -35,7 +35,7 @@ final class PostgresConnection: SQLExecutor {
         statements.removeAll()
     }
 
-    /// Whether the connection to the server is up, as far as libpq knows.
+    /// Whether libpq considers the connection to the server open.
     var isConnected: Bool { handle.map { PQstatus($0) == CONNECTION_OK } ?? false }
 
     /// Reconnects with the same parameters, dropping the prepared statements that died with the
@@ -101,6 +101,9 @@ final class PostgresConnection: SQLExecutor {
         return result!
     }
 
+    // NOTE: a cached `SELECT *` fails with SQLSTATE 0A000 ("cached plan must not change result
+    // type") after a migration changes that table's columns on a live connection. Migrations
+    // run when the store opens, before the repositories prepare their statements.
     private func prepared(_ sql: String, types: [Oid], on handle: OpaquePointer) throws(StoreError) -> String {
         let key = types.map(String.init).joined(separator: ",") + "|" + sql
         if let name = statements[key] { return name }

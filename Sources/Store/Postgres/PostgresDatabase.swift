@@ -7,9 +7,9 @@ import Foundation
 /// `write` runs at READ COMMITTED and retries its body, up to 3 more times, when the server
 /// aborts it with a serialization failure (40001) or a deadlock (40P01), so the body must have
 /// no effect outside the transaction. `read` runs at REPEATABLE READ, so all its queries see
-/// one snapshot. A connection found dropped when a transaction starts is reconnected; one that
-/// drops during a transaction is reconnected for the next call, and the call fails with
-/// `StoreError.connectionLost`.
+/// one snapshot. A connection found dropped when a transaction starts is reconnected. When it
+/// drops during a transaction, the call fails with `StoreError.connectionLost` and the connection
+/// is reconnected for the next call.
 public final class PostgresDatabase: Database, @unchecked Sendable {
     public let dialect = SQLDialect.postgres
     public let location: String
@@ -97,7 +97,7 @@ public final class PostgresDatabase: Database, @unchecked Sendable {
         return code == "40001" || code == "40P01"
     }
 
-    /// The connection parameters without the password, as `key=value` pairs.
+    /// Returns the connection parameters without the password, as `key=value` pairs.
     static func redacted(_ conninfo: String) -> String {
         var message: UnsafeMutablePointer<CChar>?
         guard let options = PQconninfoParse(conninfo, &message) else {

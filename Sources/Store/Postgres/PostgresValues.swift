@@ -13,7 +13,7 @@ enum PostgresValues {
     static let float8: Oid = 701
     static let numeric: Oid = 1700
 
-    /// The parameter type sent with a value; 0 leaves the choice to the server.
+    /// Returns the parameter type sent with a value. 0 leaves the choice to the server.
     static func typeOID(_ value: SQLValue) -> Oid {
         switch value {
         case .integer: return int8
@@ -23,7 +23,7 @@ enum PostgresValues {
         }
     }
 
-    /// A value in text format, or nil for SQL NULL. Byte arrays use bytea's hex form (`\x00ff`).
+    /// Formats a value in text format, or returns nil for SQL NULL. Byte arrays use bytea's hex form (`\x00ff`).
     static func text(_ value: SQLValue) -> String? {
         switch value {
         case .null: return nil
@@ -34,7 +34,7 @@ enum PostgresValues {
         }
     }
 
-    /// Every row of a successful result, each value typed by its column's type OID.
+    /// Converts every row of a successful result, typing each value by its column's type OID.
     static func rows(of result: OpaquePointer) -> [SQLRow] {
         let rowCount = Int(PQntuples(result))
         let columnCount = Int(PQnfields(result))

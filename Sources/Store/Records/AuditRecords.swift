@@ -1,6 +1,6 @@
 import Foundation
 
-/// Who made a change, as the API's authentication saw them.
+/// The user and project that made a change, as the API's authentication identified them.
 public struct AuditActor: Equatable, Sendable {
     public var user: String
     public var project: String?
@@ -16,7 +16,7 @@ public struct AuditEntry: Equatable, Sendable {
     public var id: Int64
     public var at: Date
     public var actor: AuditActor
-    /// What was done, as a verb in snake case: `create_policy`, `delete_rule`, `set_mode`, ...
+    /// The change, as a verb phrase in snake case: `create_policy`, `delete_rule`, `set_mode`, ...
     public var action: String
     public var objectKind: String
     public var objectID: String
@@ -102,7 +102,7 @@ public struct AuditRecords: Sendable {
         return try row.int("id")
     }
 
-    /// The entries that match `filter`, newest first, at most `limit` of them.
+    /// Returns at most `limit` entries that match `filter`, newest first.
     public func list(matching filter: AuditFilter = AuditFilter(), limit: Int = 100) throws -> [AuditEntry] {
         var conditions: [String] = []
         var parameters: [SQLValue] = []
@@ -133,8 +133,8 @@ public struct AuditRecords: Sendable {
 }
 
 extension AuditActor {
-    /// Writes this actor's entry for a change inside the change's transaction; does nothing for
-    /// a nil actor, so repositories can pass their optional `audit` argument straight through.
+    /// Writes this actor's entry for a change inside the change's transaction. A nil actor writes
+    /// nothing, so repositories pass their optional `audit` argument straight through.
     static func record(
         _ actor: AuditActor?, in sql: any SQLExecutor, at: Date, action: String, objectKind: String, objectID: String,
         detail: [String: Any] = [:]

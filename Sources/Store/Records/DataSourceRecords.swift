@@ -85,7 +85,7 @@ public struct DataSourceRecords: Sendable {
         return record
     }
 
-    /// Every data source, oldest first.
+    /// Returns every data source, oldest first.
     public func list() throws -> [DataSourceRecord] {
         let rows = try database.read { sql in
             try sql.query("SELECT * FROM data_sources ORDER BY created_at, name", [])
@@ -93,7 +93,7 @@ public struct DataSourceRecords: Sendable {
         return try rows.map(Self.record)
     }
 
-    /// The data source whose id or name is `key`; an id match wins over a name match.
+    /// Returns the data source whose id or name is `key`. An id match wins over a name match.
     public func get(_ key: String) throws -> DataSourceRecord? {
         try database.read { sql in try Self.find(key, in: sql) }
     }
@@ -132,7 +132,7 @@ public struct DataSourceRecords: Sendable {
         }
     }
 
-    /// The config as compact JSON text, after checking that it is an object without secrets.
+    /// Checks that a config is a JSON object without secrets and returns it, `{}` for none.
     static func checkedConfig(_ text: String?, dataSource: String) throws(StoreError) -> String {
         guard let text, !text.isEmpty, text != "null" else { return "{}" }
         let parsed: Any

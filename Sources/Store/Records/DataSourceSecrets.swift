@@ -11,8 +11,8 @@ enum DataSourceSecrets {
     /// parts being split at `_`, `-` and `.` (`password`, `admin_password`, `auth-token`).
     static let secretWords: Set<String> = ["password", "passwd", "secret", "token"]
 
-    /// The path of the first field of `config` that holds a literal secret (`auth.password`),
-    /// or nil. Null and empty values are not secrets.
+    /// Returns the path of the first field of `config` that contains a literal secret
+    /// (`auth.password`), or nil. Null and empty values are not secrets.
     static func literalSecretField(in config: Any, path: String = "") -> String? {
         if let object = config as? [String: Any] {
             for key in object.keys.sorted() {

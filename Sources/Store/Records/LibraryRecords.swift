@@ -80,7 +80,7 @@ public struct LibraryRecords: Sendable {
         return record
     }
 
-    /// Every library policy, ordered by name; `name` keeps only the one with that name.
+    /// Returns every library policy, ordered by name, or only the one named `name`.
     public func list(name: String? = nil) throws -> [LibraryPolicyRecord] {
         let rows = try database.read { sql in
             if let name {
@@ -91,7 +91,7 @@ public struct LibraryRecords: Sendable {
         return try rows.map(Self.record)
     }
 
-    /// The library policy whose id or name is `key`; an id match wins over a name match.
+    /// Returns the library policy whose id or name is `key`. An id match wins over a name match.
     public func get(_ key: String) throws -> LibraryPolicyRecord? {
         try database.read { sql in try Self.find(key, in: sql) }
     }

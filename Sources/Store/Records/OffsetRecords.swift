@@ -60,7 +60,7 @@ public struct OffsetRecords: Sendable {
         return record
     }
 
-    /// The stored offset of `input`, or nil when it has none.
+    /// Returns the stored offset of `input`, or nil when it has none.
     public func get(input: String) throws -> IngestOffset? {
         let row = try database.read { sql in
             try sql.first("SELECT * FROM ingest_offsets WHERE input_key = $1", [.text(input)])
@@ -68,7 +68,7 @@ public struct OffsetRecords: Sendable {
         return try row.map(Self.record)
     }
 
-    /// Every stored offset, ordered by input key.
+    /// Returns every stored offset, ordered by input key.
     public func list() throws -> [IngestOffset] {
         let rows = try database.read { sql in try sql.query("SELECT * FROM ingest_offsets ORDER BY input_key", []) }
         return try rows.map(Self.record)

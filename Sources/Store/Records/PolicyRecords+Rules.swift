@@ -45,8 +45,8 @@ extension PolicyRecords {
         }
     }
 
-    /// The rules of the policy whose id or name is `policyKey`, in the order they were added;
-    /// throws `StoreError.notFound` when there is no such policy.
+    /// Returns the rules of the policy whose id or name is `policyKey`, in the order they were
+    /// added. Throws `StoreError.notFound` when there is no such policy.
     public func rules(ofPolicy policyKey: String) throws -> [RuleRecord] {
         try database.read { sql in
             guard let policy = try Self.findPolicy(policyKey, in: sql) else {
@@ -58,7 +58,7 @@ extension PolicyRecords {
         }
     }
 
-    /// The rule with id `ruleID` in the policy whose id or name is `policyKey`, or nil.
+    /// Returns the rule with id `ruleID` in the policy whose id or name is `policyKey`, or nil.
     public func rule(_ ruleID: String, inPolicy policyKey: String) throws -> RuleRecord? {
         try database.read { sql in try Self.findRule(ruleID, inPolicy: policyKey, in: sql) }
     }

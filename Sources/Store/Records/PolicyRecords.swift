@@ -110,13 +110,13 @@ public struct PolicyRecords: Sendable {
         return (policy, added)
     }
 
-    /// Every policy, oldest first.
+    /// Returns every policy, oldest first.
     public func listPolicies() throws -> [PolicyRecord] {
         let rows = try database.read { sql in try sql.query("SELECT * FROM policies ORDER BY created_at, name", []) }
         return try rows.map(Self.policy)
     }
 
-    /// The policy whose id or name is `key`; an id match wins over a name match.
+    /// Returns the policy whose id or name is `key`. An id match wins over a name match.
     public func policy(_ key: String) throws -> PolicyRecord? {
         try database.read { sql in try Self.findPolicy(key, in: sql) }
     }

@@ -57,7 +57,7 @@ public struct PushedTableRecords: Sendable {
         }
     }
 
-    /// The rows of one table in the order they were pushed.
+    /// Returns the rows of one table in the order they were pushed.
     public func rows(dataSource: String, table: String) throws -> [String] {
         let rows = try database.read { sql in
             try sql.query(
@@ -76,7 +76,7 @@ public struct PushedTableRecords: Sendable {
             + tuples.joined(separator: ", ")
     }
 
-    /// The names of the tables of `dataSource` that hold pushed rows, sorted.
+    /// Returns the sorted names of the tables of `dataSource` that contain pushed rows.
     public func tables(dataSource: String) throws -> [String] {
         let rows = try database.read { sql in
             try sql.query(

@@ -10,7 +10,7 @@ enum Timestamp {
         formatter().string(from: date)
     }
 
-    /// A clock that reads `clock` and drops what the stored text cannot hold, so that a record
+    /// Wraps `clock` to drop the precision that the stored text cannot keep, so that a record
     /// returned by a write equals the same record read back.
     static func millisecondClock(_ clock: @escaping StoreClock) -> StoreClock {
         {
@@ -31,7 +31,7 @@ enum Timestamp {
         row[column].isNull ? nil : try date(row, column)
     }
 
-    /// A new formatter each call because `ISO8601DateFormatter` is not `Sendable`.
+    /// Makes a new formatter each call because `ISO8601DateFormatter` is not `Sendable`.
     private static func formatter() -> ISO8601DateFormatter {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
@@ -40,7 +40,7 @@ enum Timestamp {
 }
 
 enum RecordID {
-    /// A new random identifier in the lowercase UUID form that Congress uses.
+    /// Makes a random identifier in the lowercase UUID form that Congress uses.
     static func make() -> String { UUID().uuidString.lowercased() }
 }
 

@@ -18,7 +18,7 @@ public enum SHA256 {
         0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
     ]
 
-    /// The 32-byte digest of `message`.
+    /// Computes the 32-byte digest of `message`.
     public static func digest(_ message: [UInt8]) -> [UInt8] {
         var hash = initialHash
         let padded = pad(message)
@@ -47,7 +47,7 @@ public enum SHA256 {
         return digest
     }
 
-    /// The digest of the UTF-8 bytes of `text` as 64 lowercase hex digits.
+    /// Computes the digest of the UTF-8 bytes of `text` as 64 lowercase hex digits.
     public static func hexDigest(_ text: String) -> String {
         digest(Array(text.utf8)).map { byte in
             let digits = String(byte, radix: 16)
@@ -55,7 +55,7 @@ public enum SHA256 {
         }.joined()
     }
 
-    /// The message, a 1 bit, zeros up to 56 bytes modulo 64, then the length in bits as a
+    /// Appends a 1 bit, zeros up to 56 bytes modulo 64, then the message length in bits as a
     /// 64-bit big-endian number.
     private static func pad(_ message: [UInt8]) -> [UInt8] {
         var padded = message
@@ -75,6 +75,7 @@ public enum SHA256 {
         var f = hash[5]
         var g = hash[6]
         var h = hash[7]
+
         for t in 0..<64 {
             let sum1 = rotate(e, 6) ^ rotate(e, 11) ^ rotate(e, 25)
             let choice = (e & f) ^ (~e & g)
@@ -91,6 +92,7 @@ public enum SHA256 {
             b = a
             a = temp1 &+ temp2
         }
+
         hash[0] &+= a
         hash[1] &+= b
         hash[2] &+= c

@@ -37,7 +37,7 @@ public struct SettingRecords: Sendable {
         }
     }
 
-    /// The JSON text stored under `key`, or nil.
+    /// Returns the JSON text stored under `key`, or nil.
     public func get(_ key: String) throws -> String? {
         let row = try database.read { sql in
             try sql.first("SELECT value FROM settings WHERE setting_key = $1", [.text(key)])
@@ -45,7 +45,7 @@ public struct SettingRecords: Sendable {
         return try row.map { row throws(StoreError) in try row.string("value") }
     }
 
-    /// Every setting as key and JSON text.
+    /// Returns every setting as key and JSON text.
     public func all() throws -> [String: String] {
         let rows = try database.read { sql in try sql.query("SELECT setting_key, value FROM settings", []) }
         var settings: [String: String] = [:]

@@ -1,6 +1,6 @@
 import Foundation
 
-/// What an API key may do.
+/// The permission level of an API key.
 public enum TokenRole: String, CaseIterable, Sendable {
     case admin
     case `operator`
@@ -79,8 +79,8 @@ public struct TokenRecords: Sendable {
         return IssuedToken(record: record, plaintext: plaintext)
     }
 
-    /// The unrevoked key whose plaintext is `plaintext`, found by its hash; nil for an unknown
-    /// or revoked key.
+    /// Finds the key whose plaintext is `plaintext` by its hash. Returns nil for an unknown or
+    /// revoked key.
     public func lookup(plaintext: String) throws -> TokenRecord? {
         let hash = SHA256.hexDigest(plaintext)
         let row = try database.read { sql in
@@ -98,7 +98,7 @@ public struct TokenRecords: Sendable {
         }
     }
 
-    /// Every key, revoked ones included, oldest first.
+    /// Returns every key, revoked ones included, oldest first.
     public func list() throws -> [TokenRecord] {
         let rows = try database.read { sql in try sql.query("SELECT * FROM api_tokens ORDER BY created_at, id", []) }
         return try rows.map(Self.record)
