@@ -70,11 +70,17 @@ public final class PostgresDatabase: Database, @unchecked Sendable {
     private func transaction<T>(
         on connection: PostgresConnection, begin: String, _ body: (any SQLExecutor) throws -> T
     ) throws -> T {
+        // Nothing has run yet when the connection turns out dropped here, so a fresh session can
+        // take the transaction. One reconnect per call at most.
+        var reconnected = false
+        if !connection.isConnected {
+            try connection.reconnect()
+            reconnected = true
+        }
         do {
-            if !connection.isConnected { try connection.reconnect() }
             try connection.command(begin)
-        } catch StoreError.connectionLost {
-            // Nothing has run yet, so a fresh session can take the transaction.
+        } catch {
+            guard case .connectionLost = error, !reconnected else { throw error }
             try connection.reconnect()
             try connection.command(begin)
         }
