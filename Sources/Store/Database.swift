@@ -45,8 +45,10 @@ public protocol Database: AnyObject, Sendable {
     /// Where the data lives, for messages (a file path, or a connection string without its password).
     var location: String { get }
 
+    @discardableResult
     func write<T>(_ body: (any SQLExecutor) throws -> T) throws -> T
 
+    @discardableResult
     func read<T>(_ body: (any SQLExecutor) throws -> T) throws -> T
 
     /// Closes the connections; later calls fail.

@@ -38,6 +38,7 @@ public final class SQLiteDatabase: Database, @unchecked Sendable {
         try reader.script("PRAGMA foreign_keys = ON;")
     }
 
+    @discardableResult
     public func write<T>(_ body: (any SQLExecutor) throws -> T) throws -> T {
         writeLock.lock()
         defer { writeLock.unlock() }
@@ -52,6 +53,7 @@ public final class SQLiteDatabase: Database, @unchecked Sendable {
         }
     }
 
+    @discardableResult
     public func read<T>(_ body: (any SQLExecutor) throws -> T) throws -> T {
         readLock.lock()
         defer { readLock.unlock() }

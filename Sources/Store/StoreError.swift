@@ -14,6 +14,16 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case migration(component: String, version: Int, message: String)
     /// The database is busy beyond the wait limit (another process holds the write lock).
     case busy(location: String)
+    /// The connection to a database server dropped. Agora reconnected once; the transaction that
+    /// was running is lost, unless the connection dropped during its `COMMIT`, when its outcome
+    /// is unknown.
+    case connectionLost(location: String, message: String)
+    /// An operation named a record that does not exist; `kind` is `policy`, `rule`, ...
+    case notFound(kind: String, key: String)
+    /// A data-source config contains a password, secret or token in the clear at `field`.
+    case literalSecret(dataSource: String, field: String)
+    /// A value meant to be JSON was not, or had the wrong shape; `field` names where it was.
+    case invalidJSON(field: String, message: String)
 
     public var description: String {
         switch self {
@@ -32,6 +42,17 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             return "migration \(component) \(version) failed: \(message)"
         case .busy(let location):
             return "the store at \(location) stayed locked by another writer; is a second agora running on it?"
+        case .connectionLost(let location, let message):
+            return "lost the connection to the store at \(location): \(message); the running transaction was "
+                + "rolled back, or its outcome is unknown if the connection dropped while it committed"
+        case .notFound(let kind, let key):
+            return "no \(kind) found with name or id \(key)"
+        case .literalSecret(let dataSource, let field):
+            return "data source \(dataSource): config field '\(field)' holds a literal secret, which the store does "
+                + "not keep; put the secret in an environment variable and set '\(field)_env' to its name, or "
+                + "name a clouds.yaml cloud in 'cloud'"
+        case .invalidJSON(let field, let message):
+            return "invalid JSON in \(field): \(message)"
         }
     }
 
