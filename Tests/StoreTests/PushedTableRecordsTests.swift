@@ -32,19 +32,13 @@ import Testing
         let pushed = PushedTableRecords(database: database)
         let rows = (0..<10_000).map { #"["10.\#($0 / 256 / 256).\#($0 / 256 % 256).\#($0 % 256)", "feed"]"# }
 
-        let clock = ContinuousClock()
-        let first = try clock.measure { try pushed.replaceRows(rows, dataSource: "blocklist", table: "addresses") }
-        let second = try clock.measure {
-            try pushed.replaceRows(rows.reversed(), dataSource: "blocklist", table: "addresses")
-        }
-        print("PushedTableRecords 10k rows on \(backend): insert \(first), replace \(second)")
+        try pushed.replaceRows(rows, dataSource: "blocklist", table: "addresses")
+        try pushed.replaceRows(rows.reversed(), dataSource: "blocklist", table: "addresses")
 
         let stored = try pushed.rows(dataSource: "blocklist", table: "addresses")
         #expect(stored.count == 10_000)
         #expect(stored.first == rows.last)
         #expect(stored.last == rows.first)
-        // A generous bound for a loaded test machine; the print above shows the real time.
-        #expect(second < .seconds(20))
     }
 
     @Test(arguments: Backend.allCases) func failedReplaceKeepsTheOldRows(backend: Backend) throws {
