@@ -8,7 +8,7 @@ all: build
 
 # Packages the tests need from Debian. As root they are installed; otherwise the
 # apt-get line to run is printed and the build stops.
-DEBIAN_PACKAGES := sqlite3 libsqlite3-dev libyaml-dev libpcap-dev tcpdump curl
+DEBIAN_PACKAGES := sqlite3 libsqlite3-dev libyaml-dev libpcap-dev libmicrohttpd-dev openssl tcpdump curl
 
 deps:
 	@missing=""; for p in $(DEBIAN_PACKAGES); do \

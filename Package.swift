@@ -17,6 +17,8 @@ let package = Package(
         ),
         .systemLibrary(name: "CYAML", path: "Sources/CYAML", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CPcap", path: "Sources/CPcap", providers: [.apt(["libpcap-dev"])]),
+        .systemLibrary(name: "CMicroHTTPD", path: "Sources/CMicroHTTPD", providers: [.apt(["libmicrohttpd-dev"])]),
+        .target(name: "HTTP", dependencies: ["CMicroHTTPD"]),
         .target(name: "OpenStack", dependencies: ["CYAML"]),
         .target(name: "DataSources", dependencies: ["Datalog", "OpenStack", "CPcap"]),
         .target(name: "Agora", dependencies: ["Datalog", "DataSources"]),
@@ -25,6 +27,7 @@ let package = Package(
         .testTarget(name: "DatalogTests", dependencies: ["Datalog"]),
         .testTarget(name: "DataSourcesTests", dependencies: ["DataSources", "Datalog"]),
         .testTarget(name: "OpenStackTests", dependencies: ["OpenStack", "DataSources", "Datalog"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "AgoraTests", dependencies: ["Agora", "Datalog", "AgoraCLI"]),
     ]
 )
