@@ -40,16 +40,25 @@ let accessHandlerCallback: MHD_AccessHandlerCallback = {
 
     let chunkSize = uploadDataSize.pointee
     if chunkSize > 0 {
-        guard state.body.count + chunkSize <= limit else {
-            return queueTooLarge(connection: connection, state: state, context: context, size: "over \(limit)")
+        uploadDataSize.pointee = 0
+        state.receivedBodyBytes += chunkSize
+        if state.receivedBodyBytes > limit {
+            // libmicrohttpd 0.9.75 accepts a response only before or after the body, so a body without a
+            // Content-Length that passes the limit is discarded until it ends and then gets 413. A client that
+            // sends more than twice the limit is cut off without a response.
+            state.body = []
+            return state.receivedBodyBytes > 2 * limit ? .NO : .YES
         }
         if let uploadData {
             uploadData.withMemoryRebound(to: UInt8.self, capacity: chunkSize) { bytes in
                 state.body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: chunkSize))
             }
         }
-        uploadDataSize.pointee = 0
         return .YES
+    }
+    if state.receivedBodyBytes > limit {
+        return queueTooLarge(
+            connection: connection, state: state, context: context, size: "\(state.receivedBodyBytes)")
     }
 
     let versionText = version.map { String(cString: $0) } ?? "HTTP/1.1"

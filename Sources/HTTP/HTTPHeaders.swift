@@ -11,7 +11,7 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
         }
     }
 
-    /// The value of the first field with this name, compared case-insensitively.
+    /// Returns the value of the first field with this name, compared case-insensitively.
     public subscript(name: String) -> String? {
         let key = name.lowercased()
         return fields.first { $0.name.lowercased() == key }?.value

@@ -18,18 +18,16 @@ extension HTTPResponse {
         return HTTPResponse(status: 200, headers: headers, body: Array(data))
     }
 
-    /// Serves a file below `root` named by decoded path segments, such as a route's trailing segments.
-    /// Rejects with 404 any segment that could leave `root` (`..`, `.`, or one containing `/` or NUL),
+    /// Serves the file at a relative, decoded path below `root`, such as a `{path...}` route parameter.
+    /// Rejects with 404 a path that could leave `root` (an empty, `.` or `..` segment, or a NUL byte),
     /// and serves `index.html` for an empty path.
-    public static func staticFile(root: String, segments: [String]) -> HTTPResponse {
-        for segment in segments where segment.isEmpty || segment == "." || segment == ".." {
-            return .error(status: 404, message: "file not found: invalid path segment '\(segment)'")
-        }
-        for segment in segments where segment.contains("/") || segment.contains("\0") {
+    public static func staticFile(root: String, relativePath: String) -> HTTPResponse {
+        let segments = relativePath.isEmpty ? [] : relativePath.split(separator: "/", omittingEmptySubsequences: false)
+        for segment in segments where segment.isEmpty || segment == "." || segment == ".." || segment.contains("\0") {
             return .error(status: 404, message: "file not found: invalid path segment '\(segment)'")
         }
 
-        let relative = segments.isEmpty ? ["index.html"] : segments
+        let relative = segments.isEmpty ? ["index.html"] : segments.map(String.init)
         let path = ([root] + relative).joined(separator: "/")
         return file(atPath: path)
     }

@@ -7,8 +7,8 @@ public struct HTTPResponse: Sendable {
     public enum Body: Sendable {
         /// A body sent as is, with a `Content-Length` header that libmicrohttpd adds.
         case bytes([UInt8])
-        /// A `text/event-stream` body that stays open; the closure receives the stream once the response
-        /// is queued and may keep it to send events from any thread.
+        /// A `text/event-stream` body that stays open. The closure receives the stream once the response is
+        /// queued, and it may keep the stream to send events from any thread.
         case eventStream(@Sendable (EventStream) -> Void)
     }
 
@@ -51,7 +51,9 @@ public struct HTTPResponse: Sendable {
     public static func error(status: Int, message: String) -> HTTPResponse {
         let title = String(cString: MHD_get_reason_phrase_for(UInt32(clamping: status)))
         let payload = ["error": ErrorPayload(code: status, title: title, message: message)]
-        let bytes = (try? JSONEncoder().encode(payload)).map { Array($0) } ?? Array(message.utf8)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let bytes = (try? encoder.encode(payload)).map { Array($0) } ?? Array(message.utf8)
         return json(bytes: bytes, status: status)
     }
 

@@ -3,7 +3,8 @@ import Synchronization
 /// A table of routes from a method and a path pattern to a handler; safe to use from any thread.
 ///
 /// A pattern such as `/v1/policies/{policy}/rules/{rule}` matches decoded path segments one by one, and each
-/// `{name}` segment matches any one segment. When several patterns match, the one with a literal segment at the
+/// `{name}` segment matches any one segment. A final `{name...}` segment matches the rest of the path, zero or
+/// more segments, and its value is those segments joined by `/`. When several patterns match, the one with a literal segment at the
 /// first place where they differ wins, so `/v1/policies/actions` beats `/v1/policies/{policy}`. HEAD requests
 /// fall back to the GET handler, and a trailing slash in the request is ignored.
 public final class HTTPRouter: Sendable {
@@ -17,8 +18,8 @@ public final class HTTPRouter: Sendable {
 
     /// Adds a route; a later route with the same method and pattern replaces the earlier one.
     ///
-    /// The pattern must start with `/`, and each `{name}` must fill a whole segment with a name used only once;
-    /// a pattern that breaks these rules is a programming error and stops the process.
+    /// The pattern must start with `/`, and each `{name}` must fill a whole segment with a name used only once.
+    /// A pattern that breaks these rules is a programming error, so it stops the process.
     public func add(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping Handler) {
         let route = Route(method: method, pattern: pattern, segments: parsePattern(pattern), handler: handler)
         routes.withLock { routes in
@@ -61,6 +62,7 @@ public final class HTTPRouter: Sendable {
 private enum PatternSegment: Equatable {
     case literal(String)
     case parameter(String)
+    case remainder(String)
 }
 
 private struct Route: Sendable {
@@ -71,12 +73,19 @@ private struct Route: Sendable {
 
     /// Returns the parameter values when the path matches this route.
     func parameters(matching path: [String]) -> [String: String]? {
-        guard path.count == segments.count else {
+        var parameters: [String: String] = [:]
+        if case .remainder(let name) = segments.last {
+            guard path.count >= segments.count - 1 else {
+                return nil
+            }
+            parameters[name] = path[(segments.count - 1)...].joined(separator: "/")
+        } else if path.count != segments.count {
             return nil
         }
-        var parameters: [String: String] = [:]
         for (segment, value) in zip(segments, path) {
             switch segment {
+            case .remainder:
+                break
             case .literal(let literal):
                 guard literal == value else {
                     return nil
@@ -92,9 +101,9 @@ private struct Route: Sendable {
     func precedes(_ other: Route) -> Bool {
         for (mine, theirs) in zip(segments, other.segments) {
             switch (mine, theirs) {
-            case (.parameter, .literal): return true
-            case (.literal, .parameter): return false
-            default: continue
+            case (.literal, .literal), (.parameter, .parameter), (.remainder, .remainder): continue
+            case (.literal, _), (.parameter, .remainder): return false
+            case (_, .literal), (.remainder, .parameter): return true
             }
         }
         return false
@@ -109,7 +118,7 @@ private func parsePattern(_ pattern: String) -> [PatternSegment] {
     if parts.last == "" {
         parts = parts.dropLast()
     }
-    return parts.map { part in
+    return parts.enumerated().map { index, part in
         guard part.hasPrefix("{") && part.hasSuffix("}") && part.count > 2 else {
             precondition(
                 !part.contains("{") && !part.contains("}"),
@@ -117,8 +126,14 @@ private func parsePattern(_ pattern: String) -> [PatternSegment] {
                     + "that does not enclose a whole segment")
             return .literal(String(part))
         }
-        let name = String(part.dropFirst().dropLast())
+        var name = String(part.dropFirst().dropLast())
+        let isRemainder = name.hasSuffix("...")
+        if isRemainder {
+            name.removeLast(3)
+            precondition(index == parts.count - 1, "route pattern '\(pattern)' has '{\(name)...}' before its end")
+        }
+        precondition(!name.isEmpty, "route pattern '\(pattern)' has a parameter without a name")
         precondition(names.insert(name).inserted, "route pattern '\(pattern)' repeats the parameter '\(name)'")
-        return .parameter(name)
+        return isRemainder ? .remainder(name) : .parameter(name)
     }
 }

@@ -19,7 +19,11 @@ extension HTTPServer {
             tlsMemory = [try readPEM(tls.certificatePath), try readPEM(tls.privateKeyPath)]
             flags |= MHD_USE_TLS.rawValue
         }
-        let releaseTLSMemory = { tlsMemory.forEach { free($0) } }
+        let releaseTLSMemory = {
+            for pointer in tlsMemory {
+                free(pointer)
+            }
+        }
 
         let socket: ListenSocket
         do {
@@ -59,7 +63,11 @@ extension HTTPServer {
         let timeout = configuration.connectionTimeout.components
         let timeoutSeconds = max(1, Int(timeout.seconds) + (timeout.attoseconds > 0 ? 1 : 0))
 
+        // The logger comes first so that libmicrohttpd routes messages about later options through it.
         var options: [MHD_OptionItem] = [
+            MHD_OptionItem(
+                option: .EXTERNAL_LOGGER, value: unsafeBitCast(daemonLogCallback, to: Int.self),
+                ptr_value: context),
             MHD_OptionItem(option: .LISTEN_SOCKET, value: Int(socket.descriptor), ptr_value: nil),
             MHD_OptionItem(option: .CONNECTION_TIMEOUT, value: timeoutSeconds, ptr_value: nil),
             MHD_OptionItem(
@@ -71,9 +79,6 @@ extension HTTPServer {
                 ptr_value: context),
             MHD_OptionItem(
                 option: .NOTIFY_COMPLETED, value: unsafeBitCast(requestCompletedCallback, to: Int.self),
-                ptr_value: context),
-            MHD_OptionItem(
-                option: .EXTERNAL_LOGGER, value: unsafeBitCast(daemonLogCallback, to: Int.self),
                 ptr_value: context),
         ]
         if let maxConnections = configuration.maxConnections {

@@ -6,10 +6,11 @@ public struct HTTPServerConfiguration: Sendable {
     public var host: String = "127.0.0.1"
     /// The TCP port; 0 picks any free port, which `HTTPServer.port` reports after `start()`.
     public var port: UInt16 = 0
-    /// The maximum request body in bytes. A larger `Content-Length` gets 413 before the body is read,
-    /// and a chunked body gets 413 as soon as it passes the limit.
+    /// The maximum request body in bytes. A larger `Content-Length` gets 413 before the body is read. A chunked
+    /// body that passes the limit is discarded and gets 413 when it ends, or the connection is closed once it
+    /// passes twice the limit.
     public var maxBodyBytes: Int = 1 << 20
-    /// The maximum size in bytes of the request line and header fields together. libmicrohttpd answers a larger
+    /// The maximum size in bytes of the request line and header fields together. libmicrohttpd rejects a larger
     /// request head with 431 itself.
     ///
     /// NOTE: libmicrohttpd keeps the head in a per-connection memory pool that also holds its read and write

@@ -25,8 +25,8 @@ struct ListenSocket {
             throw .bindFailed(host: host, port: port, reason: "socket: \(String(cString: strerror(errno)))")
         }
 
-        var one: Int32 = 1
-        _ = setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var enable: Int32 = 1
+        _ = setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &enable, socklen_t(MemoryLayout<Int32>.size))
         if bind(descriptor, address.ai_addr, address.ai_addrlen) != 0 {
             let code = errno
             close(descriptor)

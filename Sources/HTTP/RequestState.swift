@@ -9,6 +9,7 @@ final class RequestState: @unchecked Sendable {
     var method = ""
     var headersSeen = false
     var body: [UInt8] = []
+    var receivedBodyBytes = 0
     var status: Int?
     var route: String?
     var isEventStream = false
