@@ -20,7 +20,15 @@ public enum HTTPLogLevel: String, Sendable, Comparable {
     case debug, info, warning, error
 
     public static func < (lhs: HTTPLogLevel, rhs: HTTPLogLevel) -> Bool {
-        let order: [HTTPLogLevel] = [.debug, .info, .warning, .error]
-        return order.firstIndex(of: lhs)! < order.firstIndex(of: rhs)!
+        lhs.severity < rhs.severity
+    }
+
+    private var severity: Int {
+        switch self {
+        case .debug: return 0
+        case .info: return 1
+        case .warning: return 2
+        case .error: return 3
+        }
     }
 }

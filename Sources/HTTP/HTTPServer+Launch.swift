@@ -19,11 +19,7 @@ extension HTTPServer {
             tlsMemory = [try readPEM(tls.certificatePath), try readPEM(tls.privateKeyPath)]
             flags |= MHD_USE_TLS.rawValue
         }
-        let releaseTLSMemory = {
-            for pointer in tlsMemory {
-                free(pointer)
-            }
-        }
+        let releaseTLSMemory = { releasePEM(tlsMemory) }
 
         let socket: ListenSocket
         do {
@@ -90,6 +86,14 @@ extension HTTPServer {
         }
         options.append(MHD_OptionItem(option: .END, value: 0, ptr_value: nil))
         return options
+    }
+}
+
+/// Overwrites and frees PEM copies, so that no private key stays in freed memory.
+func releasePEM(_ copies: [UnsafeMutablePointer<CChar>]) {
+    for pointer in copies {
+        memset(pointer, 0, strlen(pointer))
+        free(pointer)
     }
 }
 

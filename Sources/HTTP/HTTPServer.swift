@@ -27,7 +27,8 @@ public final class HTTPServer: Sendable {
     /// - Parameters:
     ///   - log: receives libmicrohttpd's messages and the errors that the server handles itself, such as a
     ///     handler that throws. The default writes them to standard error.
-    ///   - accessLog: called once per finished request, on a worker thread.
+    ///   - accessLog: called once per finished request, on a worker thread. Requests that libmicrohttpd rejects
+    ///     itself (a malformed request line, a 431, a timeout before the request is complete) are not reported.
     ///   - latencyObserver: called like `accessLog` but not for event streams, whose duration is their lifetime.
     public init(
         configuration: HTTPServerConfiguration = HTTPServerConfiguration(), router: HTTPRouter,
@@ -95,9 +96,7 @@ public final class HTTPServer: Sendable {
         }
 
         stopped.context.release()
-        for pointer in stopped.tlsMemory {
-            free(pointer)
-        }
+        releasePEM(stopped.tlsMemory)
         log(.info, "stopped HTTP server on \(formatAddress(host: configuration.host, port: stopped.port))")
     }
 }

@@ -31,6 +31,12 @@ final class ServerContext: Sendable {
         self.accessLog = accessLog
         self.latencyObserver = latencyObserver
         keepaliveTimer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "agora.http.keepalive"))
+        keepaliveTimer.setEventHandler { [weak self] in
+            self?.sendKeepalive()
+        }
+        // The timer is resumed at once, because libdispatch traps when a suspended source is released, as it is
+        // when the daemon fails to start. It fires only after startKeepalive() schedules it.
+        keepaliveTimer.resume()
     }
 
     /// Starts sending keepalive comments to every open stream.
@@ -43,10 +49,6 @@ final class ServerContext: Sendable {
         keepaliveTimer.schedule(
             deadline: .now() + .nanoseconds(nanoseconds), repeating: .nanoseconds(nanoseconds),
             leeway: .nanoseconds(nanoseconds / 10))
-        keepaliveTimer.setEventHandler { [weak self] in
-            self?.sendKeepalive()
-        }
-        keepaliveTimer.resume()
     }
 
     func stopKeepalive() {

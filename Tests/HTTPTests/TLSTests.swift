@@ -46,4 +46,25 @@ import Testing
         #expect("\(try #require(error))".contains("/nonexistent/agora-cert.pem"))
         #expect(server.port == nil)
     }
+
+    @Test func invalidCertificateFailsStart() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("agora-tls-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("broken.pem").path
+        try Data("-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n".utf8).write(
+            to: URL(fileURLWithPath: path))
+
+        var configuration = HTTPServerConfiguration()
+        configuration.tls = .init(certificatePath: path, privateKeyPath: path)
+        let server = HTTPServer(configuration: configuration, router: HTTPRouter(), log: { _, _ in })
+        let error = #expect(throws: HTTPError.self) { try server.start() }
+        guard case .daemonStartFailed(let host, _, let reason) = error else {
+            Issue.record("expected daemonStartFailed, got \(String(describing: error))")
+            return
+        }
+        #expect(host == "127.0.0.1")
+        #expect(reason != nil)
+        #expect(server.port == nil)
+    }
 }
