@@ -13,7 +13,7 @@ public struct HTTPServerConfiguration: Sendable {
     /// The maximum size in bytes of the request line and header fields together. libmicrohttpd rejects a larger
     /// request head with 431 itself.
     ///
-    /// NOTE: libmicrohttpd keeps the head in a per-connection memory pool that also holds its read and write
+    /// NOTE: libmicrohttpd keeps the head in a per-connection memory pool that also contains its read and write
     /// buffers. The pool is this size plus `connectionBufferBytes`, so the limit is approximate.
     public var maxHeaderBytes: Int = 16 * 1024
     /// How long a connection may stay idle, or stall mid-request, before libmicrohttpd closes it.

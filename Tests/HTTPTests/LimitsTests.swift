@@ -120,7 +120,7 @@ import Testing
         let failed = try await fetch("http://127.0.0.1:\(port)/fail")
         #expect(failed.status == 500)
         #expect(!failed.text.contains("handler failure"))
-        #expect(messages.current.contains { $0.hasPrefix("error:") && $0.contains("handler failure for the test") })
+        #expect(messages.current.contains("error: handler for GET /fail threw: handler failure for the test"))
 
         #expect(try await fetch("http://127.0.0.1:\(port)/ping").text == "pong")
     }
