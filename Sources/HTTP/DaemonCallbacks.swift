@@ -47,7 +47,15 @@ let accessHandlerCallback: MHD_AccessHandlerCallback = {
             // Content-Length that passes the limit is discarded until it ends and then gets 413. A client that
             // sends more than twice the limit is cut off without a response.
             state.body = []
-            return state.receivedBodyBytes > 2 * limit ? .NO : .YES
+            guard state.receivedBodyBytes <= 2 * limit else {
+                let client = state.clientAddress ?? "unknown client"
+                context.log(
+                    .info,
+                    "closed connection from \(client): \(state.method) \(state.rawTarget) sent a "
+                        + "chunked body over twice the limit of \(limit) bytes")
+                return .NO
+            }
+            return .YES
         }
         if let uploadData {
             uploadData.withMemoryRebound(to: UInt8.self, capacity: chunkSize) { bytes in
