@@ -8,7 +8,8 @@ all: build
 
 # Packages the tests need from Debian. As root they are installed; otherwise the
 # apt-get line to run is printed and the build stops.
-DEBIAN_PACKAGES := sqlite3 libsqlite3-dev libyaml-dev libpcap-dev tcpdump curl libpq-dev postgresql libmicrohttpd-dev nftables conntrack iproute2
+DEBIAN_PACKAGES := sqlite3 libsqlite3-dev libyaml-dev libpcap-dev tcpdump curl libpq-dev postgresql \
+    libmicrohttpd-dev openssl nftables conntrack iproute2 chromium
 
 deps:
 	@missing=""; for p in $(DEBIAN_PACKAGES); do \

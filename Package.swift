@@ -20,11 +20,13 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CPostgres", path: "Sources/CPostgres", providers: [.apt(["libpq-dev"])]),
         .target(name: "Store", dependencies: ["CSQLite", "CPostgres"]),
+        .systemLibrary(name: "CMicroHTTPD", path: "Sources/CMicroHTTPD", providers: [.apt(["libmicrohttpd-dev"])]),
+        .target(name: "HTTP", dependencies: ["CMicroHTTPD"]),
         .target(name: "OpenStack", dependencies: ["CYAML"]),
         .target(name: "Enforcement", dependencies: ["Datalog", "OpenStack", "Store"]),
         .target(name: "DataSources", dependencies: ["Datalog", "OpenStack", "CPcap"]),
         .target(
-            name: "Agora", dependencies: ["Datalog", "DataSources", "OpenStack", "Store", "Enforcement"],
+            name: "Agora", dependencies: ["Datalog", "DataSources", "OpenStack", "Store", "Enforcement", "HTTP"],
             resources: [.copy("Resources/library")]),
         .executableTarget(name: "AgoraCLI", dependencies: ["Agora", "Datalog", "DataSources", "OpenStack"]),
         .executableTarget(name: "AgoraBench", dependencies: ["Agora", "Datalog", "DataSources"]),
@@ -33,6 +35,7 @@ let package = Package(
         .testTarget(name: "EnforcementTests", dependencies: ["Enforcement", "Store", "OpenStack", "Datalog"]),
         .testTarget(name: "DataSourcesTests", dependencies: ["DataSources", "Datalog"]),
         .testTarget(name: "OpenStackTests", dependencies: ["OpenStack", "DataSources", "Datalog"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "AgoraTests", dependencies: ["Agora", "Datalog", "AgoraCLI"]),
     ]
 )
