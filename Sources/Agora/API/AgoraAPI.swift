@@ -38,6 +38,7 @@ public final class AgoraAPI: @unchecked Sendable {
         case "policies": return try policies(request, Array(rest.dropFirst()))
         case "data-sources": return try dataSources(request, Array(rest.dropFirst()))
         case "system": return try system(request, Array(rest.dropFirst()))
+        case "incidents": return try incidents(request, Array(rest.dropFirst()))
         case "librarypolicies": return try library(request, Array(rest.dropFirst()))
         case "whoami": return whoami(request)
         default: throw APIFailure.notFound("no resource /\(path.joined(separator: "/"))")

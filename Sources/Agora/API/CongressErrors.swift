@@ -41,8 +41,7 @@ extension CatalogError {
 
     /// A Datalog error as one line: position, kind and message.
     static func message(_ error: DatalogError) -> String {
-        let position = error.location.map { "line \($0.line), column \($0.column): " } ?? ""
-        return position + "\(error)"
+        "\(error)"
     }
 }
 

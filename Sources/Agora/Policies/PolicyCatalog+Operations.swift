@@ -146,7 +146,11 @@ public final class PolicyCatalog: @unchecked Sendable {
                 }
             }
         } catch {
-            throw .ruleSyntax(error, text: statements.first?.0.rule ?? "")
+            let message = "\(error)"
+            let culprit = statements.first {
+                message.contains($0.1.description) || message.contains($0.1.head.description)
+            }
+            throw .ruleSyntax(error, text: (culprit ?? statements.first)?.0.rule ?? "")
         }
         do {
             try persistence.createPolicy(info, rules: infos, by: actor)
@@ -224,6 +228,12 @@ public final class PolicyCatalog: @unchecked Sendable {
         return statements[0]
     }
 
+    /// Equal for rules with the same heads and the same set of body literals, as Congress compares them.
+    static func identity(_ rule: Rule) -> String {
+        rule.heads.map(\.description).joined(separator: ", ") + " :- "
+            + Set(rule.body.map(\.description)).sorted().joined(separator: ", ")
+    }
+
     /// Inserts one rule; an identical rule already present is refused with its id.
     public func addRule(
         _ text: String, to idOrName: String, name: String? = nil, comment: String? = nil, by actor: Actor
@@ -232,8 +242,9 @@ public final class PolicyCatalog: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard let policy = find(idOrName) else { throw .policyNotFound(idOrName) }
+        let identity = Self.identity(statement)
         let existing = rulesByPolicy[policy.id, default: []].first { rule in
-            (try? Self.parseOne(rule.text)) == statement
+            (try? Self.parseOne(rule.text)).map(Self.identity) == identity
         }
         if let existing {
             throw .ruleExists(id: existing.id)

@@ -2,6 +2,7 @@ import DataSources
 import Datalog
 import Foundation
 import OpenStack
+import Store
 
 /// Builds data sources from their configurations: checks the driver and its options, and
 /// gives each the shared pieces it needs (the OpenStack session, the offset store).
@@ -19,16 +20,31 @@ public struct SourceFactory: @unchecked Sendable {
         ("simulated", "A simulated cloud's Nova and Neutron tables, for demos and tests", [], ""),
     ]
 
+    /// The tables of the built-in drivers by service, declared at start so that policies may
+    /// name their columns before any data source exists.
+    public static var builtInSchemas: [String: [String: [String]]] {
+        var schemas: [String: [String: [String]]] = [:]
+        for schema in IDSTables.all + [BlocklistTables.ipBlacklist] {
+            schemas["ids", default: [:]][schema.name] = schema.columns
+        }
+        schemas["blocklist"] = [BlocklistTables.networks.name: BlocklistTables.networks.columns]
+        for schema in NovaTables.schemas { schemas["nova", default: [:]][schema.name] = schema.columns }
+        for schema in NeutronTables.schemas { schemas["neutronv2", default: [:]][schema.name] = schema.columns }
+        return schemas
+    }
+
     public let session: Session?
+    public let database: (any Database)?
     public let offsets: any OffsetStore
     public let logger: Logger
     public let simulated: (@Sendable (DataSourceConfig) throws -> any ManagedSource)?
 
     public init(
-        session: Session?, offsets: any OffsetStore, logger: Logger,
+        session: Session?, database: (any Database)? = nil, offsets: any OffsetStore, logger: Logger,
         simulated: (@Sendable (DataSourceConfig) throws -> any ManagedSource)? = nil
     ) {
         self.session = session
+        self.database = database
         self.offsets = offsets
         self.logger = logger
         self.simulated = simulated
@@ -55,7 +71,7 @@ public struct SourceFactory: @unchecked Sendable {
         switch config.driver {
         case "ids": return try IDSSource(config: config, offsets: offsets, logger: sourceLogger)
         case "blocklist": return try BlocklistSource(config: config, logger: sourceLogger)
-        case "push": return try PushSource(config: config)
+        case "push": return try PushSource(config: config, records: database.map { PushedTableRecords(database: $0) })
         case "nova", "neutronv2":
             guard let session else {
                 throw SourceError.invalidOption(

@@ -1,6 +1,8 @@
 import DataSources
 import Datalog
 import Foundation
+import OpenStack
+import Store
 
 /// The `blocklist` data source: feeds of bad addresses and networks, each refreshed on its own
 /// schedule. A refused or failed refresh keeps the feed's previous list.
@@ -87,8 +89,12 @@ public final class PushSource: ManagedSource, @unchecked Sendable {
     private var deliver: (@Sendable ([TableDelta]) -> Void)?
     private let box = StatusBox()
 
-    public init(config: DataSourceConfig) throws(SourceError) {
+    private let records: PushedTableRecords?
+
+    /// - Parameter records: where pushed rows are kept; the rows stored there are published at start.
+    public init(config: DataSourceConfig, records: PushedTableRecords? = nil) throws(SourceError) {
         self.config = config
+        self.records = records
         var tables: [String: [String]] = [:]
         for item in (config.options["tables"] ?? "").split(separator: ",") {
             let parts = item.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -101,6 +107,15 @@ public final class PushSource: ManagedSource, @unchecked Sendable {
         }
         if tables.isEmpty { throw .missingOption(source: config.name, option: "tables") }
         self.tables = tables
+        for table in tables.keys {
+            let short = String(table.dropFirst(config.name.count + 1))
+            let stored = (try? records?.rows(dataSource: config.name, table: short)) ?? []
+            let rows = stored.compactMap { text -> Row? in
+                guard let values = try? JSON.parse(Data(text.utf8), source: table).arrayValue else { return nil }
+                return values.compactMap { try? AgoraAPI.value($0) }
+            }
+            if !rows.isEmpty { current[table] = Set(rows) }
+        }
     }
 
     public func status() -> SourceStatus { box.read() }
@@ -129,6 +144,15 @@ public final class PushSource: ManagedSource, @unchecked Sendable {
             throw .invalidOption(
                 source: config.name, option: "row", value: "[" + row.map(\.description).joined(separator: ", ") + "]",
                 expected: "\(columns.count) values (\(columns.joined(separator: ", ")))")
+        }
+        if let records {
+            let texts = rows.map { JSON.array($0.map(AgoraAPI.json)).text }
+            do {
+                try records.replaceRows(texts, dataSource: config.name, table: table)
+            } catch {
+                throw .invalidOption(
+                    source: config.name, option: "rows", value: table, expected: "rows the store accepts: \(error)")
+            }
         }
         lock.lock()
         let new = Set(rows)

@@ -1,0 +1,70 @@
+import DataSources
+import Datalog
+import Foundation
+import OpenStack
+import Store
+
+extension AgoraService {
+    /// Opens the store named by the configuration (applying migrations), and builds the
+    /// service on it with the given OpenStack session (nil when no cloud is configured).
+    public static func open(
+        configuration: ServiceConfiguration, session: Session?, logger: Logger = Logger(label: "agora"),
+        clock: @escaping @Sendable () -> Date = { Date() },
+        simulated: (@Sendable (DataSourceConfig) throws -> any ManagedSource)? = nil
+    ) throws -> AgoraService {
+        let location = configuration.database
+        if !location.hasPrefix("postgres") {
+            try FileManager.default.createDirectory(
+                atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        }
+        let database = try Store.open(location)
+        let persistence = StorePersistence(database: database)
+        let offsets = try FileOffsetStore(
+            url: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("ingest-offsets.json"))
+        let factory = SourceFactory(
+            session: session, database: database, offsets: offsets, logger: logger, simulated: simulated)
+        return try AgoraService(
+            configuration: configuration, database: database, persistence: persistence,
+            libraryPersistence: persistence, sourcePersistence: persistence, sourceFactory: factory, logger: logger,
+            clock: clock)
+    }
+
+    /// Loads the library, the policies with their rules, and the data sources (those in the
+    /// store, then those in the configuration file that the store lacks), and starts them.
+    /// After this the engine holds what it held before the last stop, once the sources have
+    /// read their inputs again.
+    public func start() async throws {
+        try library.load()
+        for (service, tables) in SourceFactory.builtInSchemas {
+            try engine.declareDataSource(service: service, tables: tables)
+        }
+        try catalog.load()
+        var configs = try sourcePersistence?.loadDataSources() ?? []
+        for config in configuration.dataSources where !configs.contains(where: { $0.name == config.name }) {
+            configs.append(config)
+        }
+        for config in configs where config.enabled {
+            let source = try sourceFactory.make(config)
+            if let blocklist = source as? BlocklistSource {
+                let pipeline = self.pipeline!
+                await blocklist.loadNow { pipeline.submit($0) }
+            }
+            try addSource(source)
+        }
+        startSampler()
+        logger.info(
+            "service started",
+            metadata: ["policies": String(catalog.all.count), "datasources": String(sources.count)])
+    }
+
+    private func startSampler() {
+        let thread = Thread { [weak self] in
+            while let service = self, !Thread.current.isCancelled {
+                service.sampleRates()
+                Thread.sleep(forTimeInterval: 10)
+            }
+        }
+        thread.name = "agora-rates"
+        thread.start()
+    }
+}
