@@ -61,3 +61,10 @@ public struct PortFacts: Hashable, Sendable, Codable {
     /// Ports that Neutron owns for the network itself (routers, DHCP, metadata, floating IPs).
     public var isInfrastructure: Bool { deviceOwner.hasPrefix("network:") }
 }
+
+extension Inventory {
+    /// Ports with port security off on a network that serves `address`: any of them could have
+    /// sent a packet from that address. Used to word reports about unattributable sources. The
+    /// default returns none, for inventories that do not know subnets.
+    public func spoofCapablePorts(near address: String) -> [PortFacts] { [] }
+}
