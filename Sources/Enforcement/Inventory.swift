@@ -9,6 +9,9 @@ public protocol Inventory: Sendable {
     var serverCount: Int { get }
     /// Seconds since the data sources last refreshed the inventory successfully; nil when never.
     var ageSeconds: Double? { get }
+    /// Ports with port security off on a network that serves `address`: any of them could have
+    /// sent a packet from that address. Used to word reports about unattributable sources.
+    func spoofCapablePorts(near address: String) -> [PortFacts]
 }
 
 public struct ServerFacts: Hashable, Sendable, Codable {
@@ -63,8 +66,6 @@ public struct PortFacts: Hashable, Sendable, Codable {
 }
 
 extension Inventory {
-    /// Ports with port security off on a network that serves `address`: any of them could have
-    /// sent a packet from that address. Used to word reports about unattributable sources. The
-    /// default returns none, for inventories that do not know subnets.
+    /// Returns no ports, for inventories that do not know which subnets serve an address.
     public func spoofCapablePorts(near address: String) -> [PortFacts] { [] }
 }
