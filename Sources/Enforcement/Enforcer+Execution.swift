@@ -6,11 +6,13 @@ extension Enforcer {
         let current = inventory()
         let policyGuard = Guard(settings: guardSettings)
         var allowed: [String: [ActionRecord]] = [:]
+        var decisions: [Int64: GuardDecision] = [:]
         for record in records {
             let decision = policyGuard.decide(
                 ActionIntent(record: record), inventory: current, evidence: evidence, approval: approval)
             if decision.outcome == .act {
                 allowed[record.policy, default: []].append(record)
+                decisions[record.id] = decision
             } else {
                 try recordDecision(decision, for: record)
             }
@@ -30,7 +32,8 @@ extension Enforcer {
                 continue
             }
             for record in round {
-                try await execute(record, actor: approvalActor(approval))
+                let decision = decisions[record.id] ?? GuardDecision(.act, .allowed, "every check passed")
+                try await execute(record, actor: approvalActor(approval), decision: decision)
             }
         }
     }
@@ -82,9 +85,9 @@ extension Enforcer {
         record.decidedBy = "guard"
     }
 
-    /// Calls the backend for an allowed action. The `executing` step is committed before the
-    /// call, and the outcome after it.
-    func execute(_ record: ActionRecord, actor: String) async throws {
+    /// Calls the backend for an allowed action. The `executing` step, with the decision that
+    /// allowed it when there is one, is committed before the call, and the outcome after it.
+    func execute(_ record: ActionRecord, actor: String, decision: GuardDecision? = nil) async throws {
         guard let response = record.response, let backend = backend(for: response) else {
             let message = "no_backend: no registered backend carries out \(record.response?.rawValue ?? record.action)"
             try step(record.id, .failed, actor: actor, detail: message) {
@@ -95,7 +98,10 @@ extension Enforcer {
         }
 
         let now = clock.now
-        let running = try step(record.id, .executing, actor: actor, detail: "calling \(backend.name)") {
+        let calling = "calling \(backend.name)"
+        let detail = decision.map { "\($0); \(calling)" } ?? calling
+        let running = try step(record.id, .executing, actor: actor, detail: detail) {
+            if let decision { $0.reason = decision.description }
             $0.state = .executing
             $0.attempts += 1
             $0.backend = backend.name

@@ -96,6 +96,8 @@ final class RecordingBackend: ActionBackend, @unchecked Sendable {
     var visibleFrom: Double?
     /// Answers for the next `apply` calls, used before the normal behaviour.
     var scripted: [BackendResult] = []
+    /// Called at the start of every `apply`, before anything changes.
+    var onApply: (@Sendable (ActionTarget) -> Void)?
 
     init(clock: any EnforcementClock) { self.clock = clock }
 
@@ -107,7 +109,8 @@ final class RecordingBackend: ActionBackend, @unchecked Sendable {
     func isApplied(_ resource: String) -> Bool { lock.withLock { applied[resource] != nil } }
 
     func apply(_ response: ResponseKind, to target: ActionTarget, reason: String) async -> BackendResult {
-        lock.withLock {
+        onApply?(target)
+        return lock.withLock {
             applyCount += 1
             if !scripted.isEmpty { return scripted.removeFirst() }
             let resource = target.vmID ?? target.address ?? "?"
