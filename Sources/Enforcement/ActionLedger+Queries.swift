@@ -16,7 +16,7 @@ extension ActionLedger {
         try records(where: "key = $1 ORDER BY id DESC LIMIT 1", [.text(key)]).first
     }
 
-    /// The open action that stands for `response` on `target`: the same VM for VM responses,
+    /// The open action of `response` on `target`: the same VM for VM responses,
     /// the same address for `block`.
     public func openRecord(response: ResponseKind, target: ActionTarget) throws -> ActionRecord? {
         let states = Self.stateList(ActionState.open)
@@ -58,7 +58,7 @@ extension ActionLedger {
         }
     }
 
-    /// How many timeline steps of `kind` the whole ledger holds.
+    /// How many timeline steps of `kind` the whole ledger contains.
     public func eventCount(kind: ActionEventKind) throws -> Int {
         try database.read { sql in
             let row = try sql.first("SELECT COUNT(*) AS n FROM action_events WHERE kind = $1", [.text(kind.rawValue)])

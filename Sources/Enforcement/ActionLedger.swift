@@ -75,7 +75,7 @@ public final class ActionLedger: Sendable {
     }
 
     /// Appends an evidence reference to the action, with an `evidence_added` step. Returns false,
-    /// and writes nothing, when the action already holds that reference.
+    /// and writes nothing, when the action already has that reference.
     @discardableResult
     public func appendEvidence(_ id: Int64, reference: String, actor: String = "agora", at time: Double) throws
         -> Bool

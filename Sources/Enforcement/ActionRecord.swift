@@ -27,7 +27,7 @@ public enum ActionState: String, Sendable, Codable, CaseIterable {
     /// The release call failed; the change may still be in place.
     case releaseFailed = "release_failed"
 
-    /// The states in which the action still stands for its target.
+    /// The states in which the action still owns its target.
     public static let open: Set<ActionState> = [
         .requested, .held, .executing, .executed, .verified, .unverified, .releaseFailed,
     ]

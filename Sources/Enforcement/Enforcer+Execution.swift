@@ -115,7 +115,7 @@ extension Enforcer {
         try await finish(running, result: result, backend: backend, actor: actor)
     }
 
-    /// Records a backend's answer to `apply`, sets the release deadline or escalates a repeat
+    /// Records the result of `apply`, sets the release deadline or escalates a repeat
     /// offender, and verifies the change once.
     func finish(_ record: ActionRecord, result: BackendResult, backend: any ActionBackend, actor: String) async throws {
         let now = clock.now
@@ -149,7 +149,7 @@ extension Enforcer {
         try await checkVisible(executed, backend: backend)
     }
 
-    /// The escalation message when this execution reaches the repeat limit for its VM.
+    /// Returns the escalation message when this execution reaches the repeat limit for its VM.
     private func repeatOffence(_ record: ActionRecord, now: Double) throws -> String? {
         guard let response = record.response, response != .block, let vmID = record.target.vmID else { return nil }
         let window = settings.repeatWindow

@@ -67,7 +67,7 @@ extension Enforcer {
             $0.result = result.detail
         }
 
-        // After a release, `verify` must find none of the changes in place. A transient answer
+        // After a release, `verify` must find none of the changes in place. A transient result
         // proves nothing either way.
         let check = await backend.verify(record.changes)
         if check.status == .failed && !check.transient {

@@ -1,6 +1,6 @@
 extension Enforcer {
     /// Reconciles actions that a crash left in `executing`, before the first submit. A change that
-    /// `verify` finds in place is recorded as executed; otherwise the call is made once more,
+    /// `verify` finds in place is recorded as executed. Otherwise the call is made once more,
     /// which is safe because every backend operation is idempotent and reads the target first.
     public func start() async throws {
         for record in try ledger.records(in: [.executing]) {
@@ -15,7 +15,7 @@ extension Enforcer {
                 }
             }
             // NOTE: without recorded changes the prior state is unknown. A backend that finds the
-            // change already in place answers `already_in_state` and may record no prior state,
+            // change already in place returns `already_in_state` and may record no prior state,
             // so such an action may not be fully undone by a release.
             try step(record.id, .executing, actor: "recovery", detail: "calling \(backend.name) again after a restart")
             {

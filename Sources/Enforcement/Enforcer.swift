@@ -1,7 +1,7 @@
 import Datalog
 
-/// Turns the rows of `execute[...]` tables into actions, exactly once per row, through the
-/// guard and a backend, and records every step in the ledger before and after each call.
+/// Turns the rows of `execute[...]` tables into actions, once per row while it stays derived,
+/// through the guard and a backend. Every step is recorded in the ledger before and after each call.
 ///
 /// The service calls `submit` after each engine commit, `tick` every few seconds (release
 /// deadlines, visibility checks, hold-downs, retries), and `start` once before the first
@@ -140,8 +140,8 @@ public actor Enforcer {
         return address == wanted || (IPAddress(address) != nil && IPAddress(address) == IPAddress(wanted))
     }
 
-    /// Appends the evidence that concerns the intent's target to the open action that stands for
-    /// it, noting a second row that asks for the same response. Returns the references used.
+    /// Appends the evidence that concerns the intent's target to the open action for it, and notes
+    /// a second row that requests the same response. Returns the references used.
     private func attach(_ evidence: [Evidence], toOpenFor intent: ActionIntent, note key: String?) throws -> Set<String>
     {
         guard let response = intent.response,

@@ -1,11 +1,11 @@
 /// Decides, at execution time and against the current inventory, whether an intent may run.
 ///
-/// The checks run in a fixed order, and the first that objects decides: the action must be a
-/// known response, the inventory fresh, the target present, the target unprotected, the source
-/// address pinned on the VM, and the policy's mode must allow acting. Blast-radius caps apply
-/// to a whole round of intents and are checked by `checkBlastRadius`.
+/// The checks run in a fixed order, and the first that objects decides. The action must be a
+/// known response, the inventory fresh and the target present. The target must be unprotected,
+/// the source address pinned on the VM, and the policy's mode must allow acting. Blast-radius
+/// caps apply to a whole round of intents, so `checkBlastRadius` checks them separately.
 public struct Guard: Sendable {
-    /// What an operator granted for one action.
+    /// An operator's grant for one action.
     public enum Approval: Sendable, Equatable {
         case none
         /// An operator approved: the policy mode and the blast-radius caps no longer hold it.
@@ -83,7 +83,7 @@ public struct Guard: Sendable {
 
     /// Checks a round of `newActions` intents of one policy against the policy's cap and the
     /// global cap, given the actions executed inside each cap's window. Returns the decision that
-    /// holds the whole round, or nil when the round may run.
+    /// keeps the whole round waiting, or nil when the round may run.
     public func checkBlastRadius(
         policy: String, newActions: Int, policyCount: (Double) -> Int, globalCount: (Double) -> Int,
         serverCount: Int

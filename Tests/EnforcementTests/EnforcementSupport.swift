@@ -94,7 +94,7 @@ final class RecordingBackend: ActionBackend, @unchecked Sendable {
     private(set) var applyCount = 0
     private(set) var releaseCount = 0
     var visibleFrom: Double?
-    /// Answers for the next `apply` calls, used before the normal behaviour.
+    /// Results for the next `apply` calls, used before the normal behaviour.
     var scripted: [BackendResult] = []
     /// Called at the start of every `apply`, before anything changes.
     var onApply: (@Sendable (ActionTarget) -> Void)?

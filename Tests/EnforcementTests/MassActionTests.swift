@@ -61,7 +61,7 @@ import Testing
         #expect(harness.backend.applyCount == 3)
         #expect(harness.log.massHolds.isEmpty)
 
-        // The window still holds three executions, so one more passes the cap.
+        // The window still contains three executions, so one more passes the cap.
         try await harness.enforcer.submit(calls: [quarantineCall(vms[3].id, vms[3].address)])
         #expect(harness.backend.applyCount == 3)
         #expect(try harness.ledger.allRecords().last?.reasonCode == "blast_radius_policy")

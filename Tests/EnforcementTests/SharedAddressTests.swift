@@ -93,7 +93,8 @@ import Testing
         #expect(harness.backend.applyCount == 0)
         let records = try harness.ledger.allRecords()
         #expect(records.count == 2)
-        #expect(records.allSatisfy { $0.state == .refused && $0.reasonCode == "source_ambiguous" })
+        #expect(records.allSatisfy { $0.state == .refused })
+        #expect(records.allSatisfy { $0.reasonCode == "source_ambiguous" })
         #expect(records.allSatisfy { $0.evidence == ["flow 9300000001"] })
     }
 
