@@ -40,14 +40,10 @@ extension Enforcer {
 
     private func checkBlastRadius(policy: String, newActions: Int, guard policyGuard: Guard) throws -> GuardDecision? {
         let now = clock.now
-        // A count that cannot be read counts as over any cap, so a store failure never lets a
-        // round through unchecked.
-        let unknown = Int.max / 4
-        return policyGuard.checkBlastRadius(
+        return try policyGuard.checkBlastRadius(
             policy: policy, newActions: newActions,
-            policyCount: { window in (try? self.ledger.executionCount(since: now - window, policy: policy)) ?? unknown
-            },
-            globalCount: { window in (try? self.ledger.executionCount(since: now - window)) ?? unknown },
+            policyCount: { window in try self.ledger.executionCount(since: now - window, policy: policy) },
+            globalCount: { window in try self.ledger.executionCount(since: now - window) },
             serverCount: inventory().serverCount)
     }
 

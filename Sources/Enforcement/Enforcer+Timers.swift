@@ -4,7 +4,15 @@ extension Enforcer {
     /// which is safe because every backend operation is idempotent and reads the target first.
     public func start() async throws {
         for record in try ledger.records(in: [.executing]) {
-            guard let response = record.response, let backend = backend(for: response) else { continue }
+            guard let response = record.response, let backend = backend(for: response) else {
+                let message =
+                    "no_backend: no registered backend carries out \(record.response?.rawValue ?? record.action)"
+                try step(record.id, .failed, actor: "recovery", detail: message) {
+                    $0.state = .failed
+                    $0.reason = message
+                }
+                continue
+            }
             if !record.changes.isEmpty {
                 let check = await backend.verify(record.changes)
                 if check.status == .done || check.status == .alreadyInState {

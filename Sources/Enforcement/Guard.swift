@@ -82,22 +82,23 @@ public struct Guard: Sendable {
     }
 
     /// Checks a round of `newActions` intents of one policy against the policy's cap and the
-    /// global cap, given the actions executed inside each cap's window. Returns the decision that
-    /// keeps the whole round waiting, or nil when the round may run.
+    /// global cap. `policyCount` and `globalCount` return the actions executed within a window of
+    /// the given seconds. Returns the decision that keeps the whole round waiting, or nil when the
+    /// round may run.
     public func checkBlastRadius(
-        policy: String, newActions: Int, policyCount: (Double) -> Int, globalCount: (Double) -> Int,
+        policy: String, newActions: Int, policyCount: (Double) throws -> Int, globalCount: (Double) throws -> Int,
         serverCount: Int
-    ) -> GuardDecision? {
+    ) rethrows -> GuardDecision? {
         if let cap = settings.cap(of: policy),
             let objection = check(
-                cap, count: policyCount(cap.window) + newActions, newActions: newActions, serverCount: serverCount,
+                cap, count: try policyCount(cap.window) + newActions, newActions: newActions, serverCount: serverCount,
                 scope: "policy \(policy)", countCode: .blastRadiusPolicy)
         {
             return objection
         }
         if let cap = settings.globalCap {
             return check(
-                cap, count: globalCount(cap.window) + newActions, newActions: newActions, serverCount: serverCount,
+                cap, count: try globalCount(cap.window) + newActions, newActions: newActions, serverCount: serverCount,
                 scope: "all policies", countCode: .blastRadiusGlobal)
         }
         return nil
