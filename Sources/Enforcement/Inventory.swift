@@ -9,6 +9,9 @@ public protocol Inventory: Sendable {
     var serverCount: Int { get }
     /// Seconds since the data sources last refreshed the inventory successfully; nil when never.
     var ageSeconds: Double? { get }
+    /// Ports with port security off on a network that serves `address`: any of them could have
+    /// sent a packet from that address. Used to word reports about unattributable sources.
+    func spoofCapablePorts(near address: String) -> [PortFacts]
 }
 
 public struct ServerFacts: Hashable, Sendable, Codable {
@@ -60,4 +63,9 @@ public struct PortFacts: Hashable, Sendable, Codable {
 
     /// Ports that Neutron owns for the network itself (routers, DHCP, metadata, floating IPs).
     public var isInfrastructure: Bool { deviceOwner.hasPrefix("network:") }
+}
+
+extension Inventory {
+    /// Returns no ports, for inventories that do not know which subnets serve an address.
+    public func spoofCapablePorts(near address: String) -> [PortFacts] { [] }
 }
