@@ -30,11 +30,12 @@ public struct ActionIntent: Hashable, Sendable {
         key = "\(call.policy)|\(action)(\(arguments))"
         target = ActionTarget()
 
-        guard call.service == Self.service else {
+        let congressForm = Self.congressAliases[call.service + ":" + call.action]
+        guard call.service == Self.service || congressForm != nil else {
             problem = "service \(call.service) is not \(Self.service); Agora carries out only its own responses"
             return
         }
-        guard let kind = ResponseKind(rawValue: call.action) else {
+        guard let kind = congressForm ?? ResponseKind(rawValue: call.action) else {
             let known = ResponseKind.allCases.map(\.rawValue).joined(separator: ", ")
             problem = "action \(call.action) is not a known response (\(known))"
             return
@@ -56,6 +57,12 @@ public struct ActionIntent: Hashable, Sendable {
         }
         response = kind
     }
+
+    /// Congress's action names for the responses Agora carries out itself, so that rules written
+    /// for Congress (`execute[nova:servers.pause(vm)]`) go through the same ledger and guard.
+    public static let congressAliases: [String: ResponseKind] = [
+        "nova:servers.pause": .pause, "nova:servers.lock": .lock,
+    ]
 
     /// The intent that a stored action was made from, for deciding it again.
     init(record: ActionRecord) {

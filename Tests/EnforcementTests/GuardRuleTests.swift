@@ -197,15 +197,15 @@ import Testing
         #expect(harness.backend.applyCount == 0)
     }
 
-    @Test func portSecurityOffRefusesUnlessAllowed() async throws {
-        let (refused, _) = try await run(quarantineCall("vm-off", "192.0.2.40"))
+    @Test func portSecurityOffActsUnlessRequired() async throws {
+        let (acted, _) = try await run(quarantineCall("vm-off", "192.0.2.40"))
+        #expect(acted.state == .verified)
+
+        let (refused, _) = try await run(
+            quarantineCall("vm-off", "192.0.2.40"), settings: settings { $0.requirePortSecurity = true })
         #expect(refused.state == .refused)
         #expect(refused.reasonCode == "source_port_security_off")
         #expect(refused.reason.contains("port port-vm-off of vm vm-off has port security off"))
-
-        let (acted, _) = try await run(
-            quarantineCall("vm-off", "192.0.2.40"), settings: settings { $0.requirePortSecurity = false })
-        #expect(acted.state == .verified)
     }
 
     @Test func unownedSourceRefuses() async throws {
