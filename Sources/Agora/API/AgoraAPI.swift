@@ -1,4 +1,5 @@
 import Datalog
+import Enforcement
 import Foundation
 import OpenStack
 
@@ -20,6 +21,8 @@ public final class AgoraAPI: @unchecked Sendable {
             return error.failure.response
         } catch let error as DatalogError {
             return error.failure.response
+        } catch let error as EnforcementError {
+            return APIFailure(status: 409, code: 409, message: "Conflict::\(error)").response
         } catch {
             service.logger.error(
                 "request failed",
@@ -39,6 +42,7 @@ public final class AgoraAPI: @unchecked Sendable {
         case "data-sources": return try dataSources(request, Array(rest.dropFirst()))
         case "system": return try system(request, Array(rest.dropFirst()))
         case "incidents": return try incidents(request, Array(rest.dropFirst()))
+        case "actions": return try actions(request, Array(rest.dropFirst()))
         case "librarypolicies": return try library(request, Array(rest.dropFirst()))
         case "whoami": return whoami(request)
         default: throw APIFailure.notFound("no resource /\(path.joined(separator: "/"))")

@@ -16,6 +16,13 @@ public final class PolicyCatalog: @unchecked Sendable {
     private let onDeltas: @Sendable ([TableDelta]) -> Void
 
     public static let modes = ["monitor", "dry-run", "approve", "enforce"]
+    /// Called with every policy's mode after a policy is created, deleted or changes mode.
+    public var onModesChanged: (@Sendable ([String: String]) -> Void)?
+
+    private func modesChanged() {
+        let modes = Dictionary(uniqueKeysWithValues: policies.values.map { ($0.name, $0.mode) })
+        onModesChanged?(modes)
+    }
 
     public init(
         engine: PolicyEngine, persistence: any PolicyPersistence,
@@ -60,6 +67,7 @@ public final class PolicyCatalog: @unchecked Sendable {
             }
         }
         let deltas = try engine.withRuntime { try $0.apply(changes) }
+        modesChanged()
         onDeltas(deltas)
     }
 
@@ -161,6 +169,7 @@ public final class PolicyCatalog: @unchecked Sendable {
         }
         policies[info.id] = info
         rulesByPolicy[info.id] = infos
+        modesChanged()
         onDeltas(deltas)
         return (info, infos)
     }
@@ -181,6 +190,7 @@ public final class PolicyCatalog: @unchecked Sendable {
         let deltas = engine.withRuntime { (try? $0.deletePolicy(policy.name)) ?? [] }
         policies[policy.id] = nil
         rulesByPolicy[policy.id] = nil
+        modesChanged()
         onDeltas(deltas)
         return policy
     }
@@ -199,6 +209,7 @@ public final class PolicyCatalog: @unchecked Sendable {
             throw .storage("\(error)")
         }
         policies[policy.id] = policy
+        modesChanged()
         return policy
     }
 

@@ -1,5 +1,6 @@
 import DataSources
 import Datalog
+import Enforcement
 import Foundation
 import OpenStack
 import Store
@@ -23,6 +24,10 @@ public final class AgoraService: @unchecked Sendable {
     public let sourceFactory: SourceFactory
     let sourcePersistence: (any DataSourcePersistence)?
     let rates = RateHistory()
+    /// Counters for `/metrics`; set by the server.
+    public var metrics: Metrics?
+    /// Enforcement, when the service acts on `execute[...]` rows.
+    public private(set) var enforcement: EnforcementBridge?
     public private(set) var pipeline: IngestPipeline!
     private let lock = NSLock()
     private var sourcesByName: [String: any ManagedSource] = [:]
@@ -116,7 +121,23 @@ public final class AgoraService: @unchecked Sendable {
     /// Waits until every delta submitted so far has been applied and handled.
     public func settle() { pipeline.flush() }
 
+    /// Connects an enforcer: from now on `execute[...]` rows become actions.
+    public func attach(enforcer: Enforcer) {
+        let bridge = EnforcementBridge(enforcer: enforcer, service: self)
+        lock.lock()
+        enforcement = bridge
+        lock.unlock()
+        onDerived { deltas in bridge.submit(deltas) }
+    }
+
+    /// Waits until data, incidents and actions have caught up with everything submitted.
+    public func settleAll() async {
+        settle()
+        await enforcement?.settle()
+    }
+
     public func stop() {
+        enforcement?.stop()
         for source in sources { source.stop() }
         pipeline.stop()
     }
