@@ -10,8 +10,6 @@ public enum BackendError: Error, Hashable, Sendable, CustomStringConvertible {
     case commandFailed(command: String, status: Int32, stderr: String)
     /// A command succeeded but printed something the backend cannot read.
     case unexpectedOutput(command: String, reason: String)
-    /// The simulated cloud has no resource of that kind and id.
-    case notFound(kind: String, id: String)
 
     public var description: String {
         switch self {
@@ -25,8 +23,6 @@ public enum BackendError: Error, Hashable, Sendable, CustomStringConvertible {
             return "\(command) failed with exit status \(status)" + (message.isEmpty ? "" : ": \(message)")
         case .unexpectedOutput(let command, let reason):
             return "unexpected output from \(command): \(reason)"
-        case .notFound(let kind, let id):
-            return "\(kind) \(id) not found in the simulated cloud; add it with the builder first"
         }
     }
 }
