@@ -8,7 +8,7 @@ extension LiveOpenStack {
     /// The OpenStack backend against the real Nova and Neutron: every change read back, and
     /// release restoring exactly the recorded state.
     @Suite struct OpenStackBackendTests {
-        /// Networks, groups and servers a test made, removed by `remove()`.
+        /// Networks, groups and servers a test resources, removed by `remove()`.
         final class Resources: @unchecked Sendable {
             let neutron: NeutronClient
             let nova: NovaClient
@@ -71,29 +71,29 @@ extension LiveOpenStack {
         @Test func quarantineServerAndRelease() async throws {
             let recorder = RecordingTransport()
             let session = try OpenStackServers.session(recorder: recorder)
-            let made = Resources(session: session)
-            let neutron = made.neutron
-            let first = try await made.network(cidr: "10.61.0.0/24")
-            let second = try await made.network(cidr: "10.62.0.0/24")
-            let flavor = try await made.nova.createFlavor([
+            let resources = Resources(session: session)
+            let neutron = resources.neutron
+            let first = try await resources.network(cidr: "10.61.0.0/24")
+            let second = try await resources.network(cidr: "10.62.0.0/24")
+            let flavor = try await resources.nova.createFlavor([
                 "name": .string(uniqueName("flavor")), "ram": 64, "vcpus": 1, "disk": 1,
             ])
             let serverID = try await OpenStackServers.bootActive(
-                made.nova,
+                resources.nova,
                 [
                     "name": .string(uniqueName("vm")), "imageRef": .string(OpenStackServers.imageID),
                     "flavorRef": flavor["id"]!,
                     "networks": [["uuid": .string(first)], ["uuid": .string(second)]],
                 ])
-            made.serverIDs.append(serverID)
+            resources.serverIDs.append(serverID)
             let ports = try await neutron.list("ports", query: [("device_id", serverID)])
             let secure = try #require(ports.first { $0["network_id"]?.stringValue == first }?["id"]?.stringValue)
             let insecure = try #require(ports.first { $0["network_id"]?.stringValue == second }?["id"]?.stringValue)
 
             // The first port gets two groups and an address pair; the second loses port security.
             let project = PortFacts(neutron: ports[0]).projectID
-            let web = try await made.group("web", project: project)
-            let ssh = try await made.group("ssh", project: project)
+            let web = try await resources.group("web", project: project)
+            let ssh = try await resources.group("ssh", project: project)
             try await neutron.updatePort(
                 secure,
                 fields: [
@@ -152,7 +152,7 @@ extension LiveOpenStack {
             #expect(pause.changes.first?.after == "PAUSED")
             let lock = await backend.apply(.lock, to: ActionTarget(vmID: serverID), reason: "alert 7")
             #expect(lock.status == .done, "\(lock.detail)")
-            let locked = try await made.nova.at(microversion: "2.73").server(serverID)
+            let locked = try await resources.nova.at(microversion: "2.73").server(serverID)
             #expect(locked["locked"] == .bool(true))
             #expect(locked["locked_reason"] == "quarantined by Agora: alert 7")
             #expect(await backend.verify(pause.changes + lock.changes).status == .done)
@@ -160,60 +160,60 @@ extension LiveOpenStack {
             let serverRelease = await backend.release(pause.changes + lock.changes)
             #expect(serverRelease.status == .done, "\(serverRelease.detail)")
             #expect(serverRelease.changes.map(\.kind) == ["server_lock", "server_status"])
-            let server = try await made.nova.at(microversion: "2.73").server(serverID)
+            let server = try await resources.nova.at(microversion: "2.73").server(serverID)
             #expect(server["status"] == "ACTIVE")
             #expect(server["locked"] == .bool(false))
-            await made.remove()
+            await resources.remove()
         }
 
         @Test func changedPortIsConflict() async throws {
             let session = try OpenStackServers.session()
-            let made = Resources(session: session)
-            let network = try await made.network(cidr: "10.63.0.0/24")
+            let resources = Resources(session: session)
+            let network = try await resources.network(cidr: "10.63.0.0/24")
             let device = uniqueName("vm")
-            let portID = try await made.port([
+            let portID = try await resources.port([
                 "network_id": .string(network), "project_id": "admin", "device_id": .string(device),
                 "device_owner": "compute:nova",
             ])
-            let router = try await made.port([
+            let router = try await resources.port([
                 "network_id": .string(network), "project_id": "admin", "device_id": .string(device),
                 "device_owner": "network:router_interface",
             ])
-            let routerBefore = try await made.neutron.showPort(router)
+            let routerBefore = try await resources.neutron.showPort(router)
             let backend = OpenStackBackend(session: session)
 
             let result = await backend.apply(.quarantine, to: ActionTarget(vmID: device), reason: "test")
             #expect(result.status == .done)
             #expect(result.changes.map(\.resource) == [portID])
             #expect(result.detail.contains("\(router) is an infrastructure port"))
-            #expect(try await made.neutron.showPort(router) == routerBefore)
+            #expect(try await resources.neutron.showPort(router) == routerBefore)
 
-            let debug = try await made.group("debug")
+            let debug = try await resources.group("debug")
             let quarantineID = try #require(result.changes.first?.after)
-            try await made.neutron.updatePort(
+            try await resources.neutron.updatePort(
                 portID, fields: ["security_groups": [.string(quarantineID), .string(debug)]])
             let release = await backend.release(result.changes)
             #expect(release.status == .failed)
             #expect(release.detail.contains("conflict on port \(portID)"))
             #expect(release.detail.contains(debug))
-            #expect(try await groups(made.neutron, portID) == [quarantineID, debug])
+            #expect(try await groups(resources.neutron, portID) == [quarantineID, debug])
             #expect(!release.transient)
 
             let down = await backend.apply(.portDown, to: ActionTarget(vmID: device), reason: "test")
             #expect(down.status == .done)
             #expect(down.changes.map(\.resource) == [portID])
             #expect(await backend.release(down.changes).status == .done)
-            #expect(try await made.neutron.showPort(portID)["admin_state_up"] == .bool(true))
-            await made.remove()
+            #expect(try await resources.neutron.showPort(portID)["admin_state_up"] == .bool(true))
+            await resources.remove()
         }
 
         @Test func rejectedGroupFallsBackOnce() async throws {
             let recorder = RecordingTransport()
             let session = try OpenStackServers.session(recorder: recorder)
-            let made = Resources(session: session)
-            let network = try await made.network(cidr: "10.64.0.0/24")
+            let resources = Resources(session: session)
+            let network = try await resources.network(cidr: "10.64.0.0/24")
             let device = uniqueName("vm")
-            let portID = try await made.port([
+            let portID = try await resources.port([
                 "network_id": .string(network), "project_id": "admin", "device_id": .string(device),
                 "device_owner": "compute:nova", "port_security_enabled": false, "security_groups": [],
             ])
@@ -240,8 +240,8 @@ extension LiveOpenStack {
             #expect(result.changes.first?.method.contains("PortSecurityAndIPRequiredForSecurityGroups") == true)
             let groupUpdates = recorder.portUpdates.filter { $0.json?["port"]?["security_groups"] != nil }
             #expect(groupUpdates.count == 1)
-            #expect(try await made.neutron.showPort(portID)["admin_state_up"] == .bool(false))
-            await made.remove()
+            #expect(try await resources.neutron.showPort(portID)["admin_state_up"] == .bool(false))
+            await resources.remove()
         }
     }
 }

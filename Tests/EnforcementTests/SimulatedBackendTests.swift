@@ -144,9 +144,9 @@ import Testing
         let rejected = SimulatedBackend(cloud: cloud) { operation, _ in
             operation == "pause" ? .rejected("conflict") : nil
         }
-        let refusal = await rejected.apply(.pause, to: ActionTarget(vmID: vm), reason: "test")
-        #expect(refusal.status == .failed)
-        #expect(!refusal.transient)
+        let rejection = await rejected.apply(.pause, to: ActionTarget(vmID: vm), reason: "test")
+        #expect(rejection.status == .failed)
+        #expect(!rejection.transient)
         #expect(cloud.server(vm)?.status == "ACTIVE")
     }
 

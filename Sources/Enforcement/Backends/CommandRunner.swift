@@ -1,6 +1,6 @@
 import Foundation
 
-/// What a finished command wrote and how it exited.
+/// The exit status and output of a finished command.
 public struct CommandOutput: Sendable {
     public var status: Int32
     public var stdout: Data
@@ -86,7 +86,7 @@ public struct CommandRunner: Sendable {
         }
     }
 
-    /// The command line as a message shows it.
+    /// Renders the command line for messages.
     public func describe(_ command: String, _ arguments: [String]) -> String {
         let prefix = namespace.map { "ip netns exec \($0) " } ?? ""
         return prefix + ([command] + arguments).joined(separator: " ")

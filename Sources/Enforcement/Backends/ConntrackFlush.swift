@@ -33,7 +33,7 @@ struct ConntrackFlush {
         }
     }
 
-    /// The canonical addresses in `src=` and `dst=` fields of `conntrack -L` output.
+    /// Collects the canonical addresses in the `src=` and `dst=` fields of `conntrack -L` output.
     private func addressesIn(_ text: String) -> Set<String> {
         var result = Set<String>()
         for word in text.split(whereSeparator: { $0 == " " || $0 == "\n" }) {

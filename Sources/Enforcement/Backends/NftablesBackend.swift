@@ -122,7 +122,7 @@ public final class NftablesBackend: ActionBackend, @unchecked Sendable {
         return collector.result()
     }
 
-    /// The canonical addresses in both sets, read with `nft -j list set`.
+    /// Reads the canonical addresses in both sets with `nft -j list set`.
     public func members() async throws -> Set<String> {
         var result = Set<String>()
         for set in [NftablesScript.ipv4Set, NftablesScript.ipv6Set] {

@@ -64,7 +64,7 @@ extension OpenStackBackend {
         return ports
     }
 
-    /// Replaces a port's groups with `groupID`. The request body holds `security_groups` alone,
+    /// Replaces a port's groups with `groupID`. The request body contains `security_groups` alone,
     /// under an `If-Match` on the revision read, and the port is read again before success is recorded.
     private func replaceGroups(of port: JSON, with groupID: String, into collector: inout ResultCollector)
         async throws
@@ -116,7 +116,7 @@ extension OpenStackBackend {
         }
     }
 
-    /// Puts back the groups in `change.before`, but only while the port still holds exactly the
+    /// Puts back the groups in `change.before`, but only while the port still has exactly the
     /// groups the quarantine set. Anything else means someone changed the port since, and the
     /// decision is left to an operator.
     func restoreGroups(_ change: AppliedChange, into collector: inout ResultCollector) async {

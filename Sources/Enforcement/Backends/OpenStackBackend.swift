@@ -5,8 +5,8 @@ import OpenStack
 ///
 /// Each change records the state it replaced in `AppliedChange.before`, which the ledger keeps,
 /// so a release restores exactly that state even after a restart. Every update is read back
-/// before it counts as done. A 4xx is reported without another attempt; the session retries
-/// timeouts and 5xx within its own retry policy, and a failure that remains after those retries
+/// before it counts as done. A 4xx is reported without another attempt. The session retries
+/// timeouts and 5xx under its own retry policy, and a failure that remains after those retries
 /// is marked transient.
 public struct OpenStackBackend: ActionBackend {
     public let name = "openstack"

@@ -1,5 +1,5 @@
-/// How a quarantine isolates one port of a VM. Every backend chooses by the same rules, so the
-/// simulated cloud behaves as Neutron does.
+/// The way a quarantine isolates one port of a VM. Every backend chooses by the same rules, so
+/// the simulated cloud behaves as Neutron does.
 public enum PortQuarantineMethod: Hashable, Sendable {
     /// The port belongs to the network itself (router, DHCP, metadata) and is never changed.
     case skip(reason: String)
@@ -10,7 +10,7 @@ public enum PortQuarantineMethod: Hashable, Sendable {
 
     /// Chooses the method for `port`. Neutron rejects a security group with HTTP 400
     /// `PortSecurityAndIPRequiredForSecurityGroups` on a port with port security off or without
-    /// an IP address, so such ports go down instead; port security is never turned on.
+    /// an IP address, so such ports go down instead. Port security is never turned on.
     public static func choose(for port: PortFacts) -> PortQuarantineMethod {
         if port.isInfrastructure {
             return .skip(reason: "\(port.id) is an infrastructure port (\(port.deviceOwner)); it is never changed")
@@ -24,12 +24,12 @@ public enum PortQuarantineMethod: Hashable, Sendable {
         return .securityGroup
     }
 
-    /// The `AppliedChange.method` text of an admin-down fallback.
+    /// Returns the `AppliedChange.method` text of an admin-down fallback.
     public static func adminDownMethod(because reason: String) -> String {
         "admin_state_up=false because \(reason)"
     }
 
-    /// The `AppliedChange.method` text of a group replacement.
+    /// Returns the `AppliedChange.method` text of a group replacement.
     public static func groupMethod(groupID: String) -> String {
         "security_groups=[\(groupID)]"
     }

@@ -80,7 +80,7 @@ public struct SimulatedBackend: ActionBackend {
         return collector.result()
     }
 
-    /// The resource of `change`, rendered in the words of `after`; group lists compare as sets.
+    /// Reads the resource of `change` and renders it in the words of `after`. Group lists compare as sets.
     func state(of change: AppliedChange) -> String {
         switch ChangeKind(rawValue: change.kind) {
         case .portSecurityGroups:

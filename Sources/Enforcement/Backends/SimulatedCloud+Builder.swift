@@ -14,9 +14,9 @@ extension SimulatedCloud {
         mutate { findOrAddNetwork(named: name, projectID: findOrAddProject(named: project), cidr: cidr) }
     }
 
-    /// Adds an ACTIVE server. With `network` and `address` it gets a `compute:nova` port on that
-    /// network with that fixed IP in the project's `default` group; a missing project or network
-    /// is created, an IPv4 network with the address's /24. Returns the server's id.
+    /// Adds an ACTIVE server and returns its id. With `network` and `address` it gets a
+    /// `compute:nova` port on that network with that fixed IP in the project's `default` group.
+    /// A missing project or network is created, a network with the /24 of an IPv4 address.
     @discardableResult
     public func addServer(
         name: String, project: String, network: String? = nil, address: String? = nil, portSecurity: Bool = true,
@@ -139,7 +139,7 @@ extension SimulatedCloud {
         return port.id
     }
 
-    /// The /24 of an IPv4 address, or the address itself as a host route for anything else.
+    /// Returns the /24 of an IPv4 address, or the address as a /128 for anything else.
     static func subnetGuess(for address: String?) -> String {
         guard let address else { return "0.0.0.0/0" }
         let parts = address.split(separator: ".")

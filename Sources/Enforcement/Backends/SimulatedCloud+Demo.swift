@@ -1,5 +1,5 @@
 extension SimulatedCloud {
-    /// A small cloud for the demo: three projects, six VMs on three networks, and on each network
+    /// Builds a small cloud for the demo: three projects, six VMs on three networks, and on each network
     /// a router interface and a DHCP port. In project `web`, VM `web-2` also listens on the
     /// shared address 10.10.1.100 (an allowed address pair), and `fw-1` in `ops` is a firewall
     /// VM with port security off, the kind a quarantine must set down instead.

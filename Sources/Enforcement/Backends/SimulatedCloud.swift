@@ -47,7 +47,7 @@ public final class SimulatedCloud: @unchecked Sendable {
         return result
     }
 
-    /// A new id in UUID form; `kind` keeps ids of different resources apart. Call under the lock.
+    /// Makes a new id in UUID form, with `kind` keeping ids of different resources apart. Call under the lock.
     func nextID(_ kind: UInt32) -> String {
         counter += 1
         return String(format: "%08x-0000-4000-8000-%012x", kind, counter)
@@ -64,12 +64,12 @@ public final class SimulatedCloud: @unchecked Sendable {
     public func port(_ id: String) -> SimulatedPort? { lock.withLock { portTable[id] } }
     public func securityGroup(_ id: String) -> SimulatedSecurityGroup? { lock.withLock { groupTable[id] } }
 
-    /// The ports whose `device_id` is `deviceID`, ordered by id.
+    /// Returns the ports whose `device_id` is `deviceID`, ordered by id.
     public func ports(ofDevice deviceID: String) -> [SimulatedPort] {
         lock.withLock { portTable.values.filter { $0.deviceID == deviceID }.sorted { $0.id < $1.id } }
     }
 
-    /// The id of the server named `name`, if exactly one has that name.
+    /// Returns the id of the server named `name`, if exactly one has that name.
     public func serverID(named name: String) -> String? {
         lock.withLock {
             let found = serverTable.values.filter { $0.name == name }
@@ -77,7 +77,7 @@ public final class SimulatedCloud: @unchecked Sendable {
         }
     }
 
-    /// The id of the project named `name`.
+    /// Returns the id of the project named `name`.
     public func projectID(named name: String) -> String? {
         lock.withLock { projectNames.first { $0.value == name }?.key }
     }

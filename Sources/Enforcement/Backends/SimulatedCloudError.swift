@@ -9,7 +9,7 @@ public enum SimulatedCloudError: Error, Hashable, Sendable, CustomStringConverti
     case revisionMismatch(portID: String, expected: Int, actual: Int)
     /// The server's state does not allow the action (Nova: 409).
     case conflict(serverID: String, action: String, status: String)
-    /// A failure that a test injected; `transient` says whether it stands for a timeout or 5xx.
+    /// A failure that a test injected. `transient` is true when it stands for a timeout or a 5xx.
     case injected(operation: String, resource: String, reason: String, transient: Bool)
 
     public var description: String {

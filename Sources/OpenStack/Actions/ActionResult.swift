@@ -21,8 +21,8 @@ public struct ActionResult: Sendable, Equatable, CustomStringConvertible {
     /// True when the failure was authentication itself, so later actions of the same batch
     /// would fail the same way and are not attempted.
     public var stopsBatch = false
-    /// True when the failure may pass by itself (no HTTP response, or a 5xx), so the same
-    /// request may succeed later; false for a 4xx, which would be rejected again.
+    /// True when the failure may pass by itself (no HTTP response, or a 5xx), so the same request
+    /// may succeed later. It is false for a 4xx, because the same request would be rejected again.
     public var transient = false
 
     public init(
@@ -62,7 +62,7 @@ public struct ActionResult: Sendable, Equatable, CustomStringConvertible {
             action: action, target: target, outcome: .failed(reason: "\(error)"), transient: isTransient(error))
     }
 
-    /// Whether `error` may pass by itself: no HTTP response at all, or a 5xx from the service.
+    /// Returns whether `error` may pass by itself: no HTTP response at all, or a 5xx from the service.
     public static func isTransient(_ error: Error) -> Bool {
         switch error {
         case OpenStackError.connection:

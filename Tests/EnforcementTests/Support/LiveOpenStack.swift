@@ -10,7 +10,7 @@ import Testing
 /// suites run one at a time because the servers keep their data in SQLite, which rejects
 /// concurrent writes with "database is locked".
 @Suite(
-    .serialized,
+    .serialized, .openStackServersLock,
     .enabled(if: OpenStackServers.isUp, "the OpenStack servers are not running; start them with `make openstack`"))
 enum LiveOpenStack {}
 
@@ -21,7 +21,7 @@ enum OpenStackServers {
     /// The only image in the servers' fake Glance.
     static let imageID = "155d900f-4e14-4e4c-a73d-069cbf4541e6"
 
-    /// Neutron answers an anonymous listing with 200 without Keystone and 401 with it; nil means down.
+    /// The status of an anonymous Neutron listing: 200 without Keystone, 401 with it, nil when the servers are down.
     static let neutronStatus: Int? = {
         let semaphore = DispatchSemaphore(value: 0)
         let box = StatusBox()
@@ -38,7 +38,7 @@ enum OpenStackServers {
     static var isUp: Bool { neutronStatus != nil }
     static var usesKeystone: Bool { neutronStatus != 200 }
 
-    /// A session of the Keystone admin of project `admin`, whose requests `recorder` sees.
+    /// Returns a session of the Keystone admin of project `admin` that sends its requests through `recorder`.
     static func session(recorder: RecordingTransport = RecordingTransport()) throws -> Session {
         var config = CloudConfig()
         config.authType = .password

@@ -2,7 +2,7 @@ import Foundation
 import OpenStack
 
 /// An HTTP transport that records every request and can rewrite responses, so that tests see
-/// the exact bodies the backends send and can make a real server's answer look different.
+/// the exact bodies the backends send and can make a real server's response look different.
 final class RecordingTransport: HTTPTransport, @unchecked Sendable {
     struct Sent {
         var method: String

@@ -1,7 +1,7 @@
 import Foundation
 import OpenStack
 
-/// The shared directory beside the repository that holds the behaviour cases: `AGORA_SHARED`,
+/// The shared directory beside the repository that contains the behaviour cases: `AGORA_SHARED`,
 /// or `../shared` from the repository root.
 enum SharedCases {
     static let directory: URL = {

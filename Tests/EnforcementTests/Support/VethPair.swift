@@ -50,7 +50,7 @@ struct VethPair {
         right.delete()
     }
 
-    /// Whether one ping from the right namespace to `address` gets an answer within a second.
+    /// Whether one ping from the right namespace to `address` gets a reply within a second.
     func pingFromRight(_ address: String) throws -> Bool {
         try right.runner.run("ping", ["-c1", "-W1", address]).status == 0
     }
