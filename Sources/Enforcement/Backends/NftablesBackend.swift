@@ -66,6 +66,8 @@ public final class NftablesBackend: ActionBackend, @unchecked Sendable {
                 }
             }
         } catch {
+            // The table may have been deleted behind this backend's back, so the next call sets it up again.
+            lock.withLock { tableReady = false }
             collector.failed("\(error)")
         }
         return collector.result()
