@@ -32,7 +32,8 @@ let package = Package(
         .executableTarget(name: "AgoraBench", dependencies: ["Agora", "Datalog", "DataSources"]),
         .testTarget(name: "DatalogTests", dependencies: ["Datalog"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
-        .testTarget(name: "EnforcementTests", dependencies: ["Enforcement", "Store", "OpenStack", "Datalog"]),
+        .testTarget(
+            name: "EnforcementTests", dependencies: ["Enforcement", "Store", "OpenStack", "Datalog", "DataSources"]),
         .testTarget(name: "DataSourcesTests", dependencies: ["DataSources", "Datalog"]),
         .testTarget(name: "OpenStackTests", dependencies: ["OpenStack", "DataSources", "Datalog"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),

@@ -21,13 +21,20 @@ public struct ActionResult: Sendable, Equatable, CustomStringConvertible {
     /// True when the failure was authentication itself, so later actions of the same batch
     /// would fail the same way and are not attempted.
     public var stopsBatch = false
+    /// True when the failure may pass by itself (no HTTP response, or a 5xx), so the same request
+    /// may succeed later. It is false for a 4xx, because the same request would be rejected again.
+    public var transient = false
 
-    public init(action: String, target: String, outcome: ActionOutcome, detail: String = "", stopsBatch: Bool = false) {
+    public init(
+        action: String, target: String, outcome: ActionOutcome, detail: String = "", stopsBatch: Bool = false,
+        transient: Bool = false
+    ) {
         self.action = action
         self.target = target
         self.outcome = outcome
         self.detail = detail
         self.stopsBatch = stopsBatch
+        self.transient = transient
     }
 
     public var succeeded: Bool {
@@ -51,7 +58,20 @@ public struct ActionResult: Sendable, Equatable, CustomStringConvertible {
                 action: action, target: target, outcome: .failed(reason: "authentication failed: \(error)"),
                 stopsBatch: true)
         }
-        return ActionResult(action: action, target: target, outcome: .failed(reason: "\(error)"))
+        return ActionResult(
+            action: action, target: target, outcome: .failed(reason: "\(error)"), transient: isTransient(error))
+    }
+
+    /// Returns whether `error` may pass by itself: no HTTP response at all, or a 5xx from the service.
+    public static func isTransient(_ error: Error) -> Bool {
+        switch error {
+        case OpenStackError.connection:
+            return true
+        case OpenStackError.http(let failure):
+            return failure.status >= 500
+        default:
+            return false
+        }
     }
 }
 

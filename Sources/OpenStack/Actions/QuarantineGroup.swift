@@ -1,12 +1,17 @@
 /// The per-project security group that isolates a port: it has no rules at all, so with
 /// Neutron's default-deny it blocks traffic in both directions.
-struct QuarantineGroup {
-    let neutron: NeutronClient
-    let name: String
+public struct QuarantineGroup: Sendable {
+    public let neutron: NeutronClient
+    public let name: String
+
+    public init(neutron: NeutronClient, name: String) {
+        self.neutron = neutron
+        self.name = name
+    }
 
     /// Returns the id of the project's quarantine group, creating it when missing and deleting
     /// any rule in it, including the two egress rules Neutron adds to every new group.
-    func ensure(projectID: String) async throws -> String {
+    public func ensure(projectID: String) async throws -> String {
         let existing = try await neutron.list(
             "security_groups", query: [("name", name), ("project_id", projectID)])
         let group: JSON

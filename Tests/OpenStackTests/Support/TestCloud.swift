@@ -10,7 +10,8 @@ import Testing
 /// The parent of every suite that uses the real servers. It runs them one at a time because
 /// the servers keep their data in SQLite, which rejects concurrent writes with "database is locked".
 @Suite(
-    .serialized, .enabled(if: TestCloud.isUp, "the OpenStack servers are not running; start them with `make openstack`")
+    .serialized, .openStackServersLock,
+    .enabled(if: TestCloud.isUp, "the OpenStack servers are not running; start them with `make openstack`")
 )
 enum LiveCloud {}
 
