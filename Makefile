@@ -9,7 +9,7 @@ all: build
 # Packages the tests need from Debian. As root they are installed; otherwise the
 # apt-get line to run is printed and the build stops.
 DEBIAN_PACKAGES := sqlite3 libsqlite3-dev libyaml-dev libpcap-dev tcpdump curl libpq-dev postgresql \
-    libmicrohttpd-dev openssl nftables conntrack iproute2 chromium
+    libmicrohttpd-dev openssl nftables conntrack iproute2 iputils-ping chromium
 
 deps:
 	@missing=""; for p in $(DEBIAN_PACKAGES); do \

@@ -28,7 +28,8 @@ let package = Package(
         .target(
             name: "Agora", dependencies: ["Datalog", "DataSources", "OpenStack", "Store", "Enforcement", "HTTP"],
             resources: [.copy("Resources/library")]),
-        .executableTarget(name: "AgoraCLI", dependencies: ["Agora", "Datalog", "DataSources", "OpenStack"]),
+        .executableTarget(
+            name: "AgoraCLI", dependencies: ["Agora", "Datalog", "DataSources", "OpenStack", "Enforcement"]),
         .executableTarget(name: "AgoraBench", dependencies: ["Agora", "Datalog", "DataSources"]),
         .testTarget(name: "DatalogTests", dependencies: ["Datalog"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),

@@ -5,6 +5,7 @@ let usage = """
     usage: agora COMMAND [OPTIONS]
 
     commands:
+      serve      run the service (REST API, dashboard, data sources, enforcement)
       eval       evaluate a query against a policy file and facts
       test       run policy test files
       translate  print the rows a data-source driver makes of a file
@@ -20,6 +21,8 @@ guard let command = arguments.first else {
 }
 let rest = Array(arguments.dropFirst())
 switch command {
+case "serve":
+    exit(await ServeCommand.run(rest))
 case "eval":
     exit(EvalCommand.run(rest))
 case "test":

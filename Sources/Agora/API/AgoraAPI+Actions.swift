@@ -8,7 +8,8 @@ extension AgoraAPI {
         let principal = request.principal
         let projects = service.projectOfServers()
         let visible = { (record: ActionRecord) -> Bool in
-            principal.isAdmin || principal.sees(project: record.target.projectID ?? record.target.vmID.flatMap { projects[$0] })
+            principal.isAdmin
+                || principal.sees(project: record.target.projectID ?? record.target.vmID.flatMap { projects[$0] })
         }
         if path.isEmpty {
             guard request.method == "GET" else { throw unsupported(request) }

@@ -130,7 +130,8 @@ public final class AgoraServer: @unchecked Sendable {
         var sources: [String: JSON] = [:]
         for source in service.sources {
             let status = source.status()
-            sources[source.config.name] = .string(status.lastError == nil ? (status.initialized ? "ok" : "starting") : "error")
+            sources[source.config.name] = .string(
+                status.lastError == nil ? (status.initialized ? "ok" : "starting") : "error")
         }
         let healthy = storeStatus == "ok"
         let body: JSON = [

@@ -24,7 +24,8 @@ extension AgoraService {
     /// The actions of an incident as the API shows them.
     public func actionsJSON(incident: String, withEvents: Bool) -> [JSON] {
         actions(ofIncident: incident).map { record in
-            ActionJSON.json(record, events: withEvents ? (try? enforcement?.enforcer.ledger.events(of: record.id)) : nil)
+            ActionJSON.json(
+                record, events: withEvents ? (try? enforcement?.enforcer.ledger.events(of: record.id)) : nil)
         }
     }
 

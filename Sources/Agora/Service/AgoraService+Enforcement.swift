@@ -69,6 +69,7 @@ extension AgoraService {
             guard let self else { return }
             enforcement?.update(guardSettings(modes: modes))
         }
-        enforcement?.update(guardSettings(modes: Dictionary(uniqueKeysWithValues: catalog.all.map { ($0.name, $0.mode) })))
+        enforcement?.update(
+            guardSettings(modes: Dictionary(uniqueKeysWithValues: catalog.all.map { ($0.name, $0.mode) })))
     }
 }

@@ -125,7 +125,10 @@ public final class EnforcementBridge: @unchecked Sendable {
             service.events.publish(
                 AgoraEvent(
                     kind: "action.mass_held",
-                    payload: ["policy": .string(policy), "action_ids": .array(ids.map { .int($0) }), "reason": .string(reason)]))
+                    payload: [
+                        "policy": .string(policy), "action_ids": .array(ids.map { .int($0) }),
+                        "reason": .string(reason),
+                    ]))
         case .unattributedEvidence(let evidence, let reason):
             service.logger.warning(
                 "evidence not attributed to one VM",
