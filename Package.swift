@@ -31,13 +31,15 @@ let package = Package(
         .executableTarget(
             name: "AgoraCLI", dependencies: ["Agora", "Datalog", "DataSources", "OpenStack", "Enforcement"]),
         .executableTarget(name: "AgoraBench", dependencies: ["Agora", "Datalog", "DataSources"]),
+        .target(name: "LiveCloudSupport", dependencies: ["OpenStack"], path: "Tests/LiveCloudSupport"),
         .testTarget(name: "DatalogTests", dependencies: ["Datalog"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(
-            name: "EnforcementTests", dependencies: ["Enforcement", "Store", "OpenStack", "Datalog", "DataSources"]),
+            name: "EnforcementTests",
+            dependencies: ["Enforcement", "Store", "OpenStack", "Datalog", "DataSources", "LiveCloudSupport"]),
         .testTarget(name: "DataSourcesTests", dependencies: ["DataSources", "Datalog"]),
-        .testTarget(name: "OpenStackTests", dependencies: ["OpenStack", "DataSources", "Datalog"]),
+        .testTarget(name: "OpenStackTests", dependencies: ["OpenStack", "DataSources", "Datalog", "LiveCloudSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
-        .testTarget(name: "AgoraTests", dependencies: ["Agora", "Datalog", "AgoraCLI"]),
+        .testTarget(name: "AgoraTests", dependencies: ["Agora", "Datalog", "AgoraCLI", "LiveCloudSupport"]),
     ]
 )

@@ -81,6 +81,23 @@ extension ActionLedger {
         }
     }
 
+    /// The targets (VM ids, or addresses for `block`) acted on since `time` or being acted on
+    /// now; for one policy when `policy` is given. Blast-radius caps count these, so that
+    /// several responses to one VM count once.
+    public func actedTargets(since time: Double, policy: String? = nil) throws -> Set<String> {
+        var condition = "(executed_at >= $1 OR state = 'executing')"
+        var parameters: [SQLValue] = [.real(time)]
+        if let policy {
+            condition += " AND policy = $2"
+            parameters.append(.text(policy))
+        }
+        return try database.read { sql in
+            let rows = try sql.query(
+                "SELECT DISTINCT COALESCE(vm_id, address, key) AS target FROM actions WHERE \(condition)", parameters)
+            return Set(rows.compactMap { $0.optionalString("target") })
+        }
+    }
+
     /// How many times `response` was executed on the VM since `time`. The repeat-offender rule
     /// reads this, so the count survives a restart.
     public func executionCount(response: ResponseKind, vmID: String, since time: Double) throws -> Int {

@@ -22,7 +22,7 @@ extension Enforcer {
             let round = allowed[policy] ?? []
             let objection: GuardDecision?
             if approval == .none {
-                objection = try checkBlastRadius(policy: policy, newActions: round.count, guard: policyGuard)
+                objection = try checkBlastRadius(policy: policy, round: round, guard: policyGuard)
             } else {
                 objection = nil
             }
@@ -38,12 +38,24 @@ extension Enforcer {
         }
     }
 
-    private func checkBlastRadius(policy: String, newActions: Int, guard policyGuard: Guard) throws -> GuardDecision? {
+    /// Counts distinct targets: a round that quarantines and pauses one VM is one VM acted on.
+    private func checkBlastRadius(policy: String, round: [ActionRecord], guard policyGuard: Guard) throws
+        -> GuardDecision?
+    {
         let now = clock.now
+        let targets = Set(round.map { $0.target.vmID ?? $0.target.address ?? $0.key })
+        var policyTargets: Set<String> = []
+        var globalTargets: Set<String> = []
         return try policyGuard.checkBlastRadius(
-            policy: policy, newActions: newActions,
-            policyCount: { window in try self.ledger.executionCount(since: now - window, policy: policy) },
-            globalCount: { window in try self.ledger.executionCount(since: now - window) },
+            policy: policy, newActions: targets.count,
+            policyCount: { window in
+                policyTargets = try self.ledger.actedTargets(since: now - window, policy: policy)
+                return policyTargets.count - policyTargets.intersection(targets).count
+            },
+            globalCount: { window in
+                globalTargets = try self.ledger.actedTargets(since: now - window)
+                return globalTargets.count - globalTargets.intersection(targets).count
+            },
             serverCount: inventory().serverCount)
     }
 

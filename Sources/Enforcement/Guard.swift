@@ -115,7 +115,8 @@ public struct Guard: Sendable {
                     + "\(cap.maxActions)")
         }
         // One action is always within a percentage cap, so that a small cloud can still isolate one VM.
-        if let percent = cap.maxServerPercent, count > max(1, Int((percent / 100 * Double(serverCount)).rounded(.down))) {
+        if let percent = cap.maxServerPercent, count > max(1, Int((percent / 100 * Double(serverCount)).rounded(.down)))
+        {
             return GuardDecision(
                 .hold, .blastRadiusServers,
                 "\(newActions) new actions would make \(count) for \(scope) in \(window), over \(percent)% of "

@@ -22,6 +22,8 @@ public final class EnforcementBridge: @unchecked Sendable {
     private var worker: Task<Void, Never>?
     private var ticker: Task<Void, Never>?
     private let pending = PendingCounter()
+    private let linkLock = NSLock()
+    private var linked: Set<Int64> = []
 
     public init(enforcer: Enforcer, service: AgoraService) {
         self.enforcer = enforcer
@@ -146,6 +148,10 @@ public final class EnforcementBridge: @unchecked Sendable {
     private func linkIncident(_ record: ActionRecord) {
         guard record.incidentID == nil, let vmID = record.target.vmID else { return }
         guard let incident = try? service.incidents.store.active(policy: record.policy, vmID: vmID) else { return }
+        linkLock.lock()
+        let first = linked.insert(record.id).inserted
+        linkLock.unlock()
+        guard first else { return }
         let enforcer = self.enforcer
         Task { try? await enforcer.linkIncident(record.id, incidentID: incident.id) }
     }

@@ -21,7 +21,9 @@ struct TestHTTPClient {
         }
         let (data, response) = try await URLSession.shared.data(for: request)
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        let json = data.isEmpty ? JSON.null : ((try? JSON.parse(data, source: path)) ?? .string(String(decoding: data, as: UTF8.self)))
+        let json =
+            data.isEmpty
+            ? JSON.null : ((try? JSON.parse(data, source: path)) ?? .string(String(decoding: data, as: UTF8.self)))
         return (status, json)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import LiveCloudSupport
 import OpenStack
 import Testing
 
@@ -54,26 +55,8 @@ enum OpenStackServers {
             retryPolicy: RetryPolicy(maxAttempts: 3, baseDelay: 0.05, maxDelay: 0.2))
     }
 
-    /// Boots a server and waits until it is ACTIVE. A build that ends in ERROR because Nova's
-    /// SQLite was locked by a periodic task is deleted and tried again, three times in all.
     static func bootActive(_ nova: NovaClient, _ fields: [String: JSON]) async throws -> String {
-        var fault = ""
-        for _ in 0..<3 {
-            let serverID = try #require(try await nova.createServer(fields)["id"]?.stringValue)
-            for _ in 0..<120 {
-                let server = try await nova.server(serverID)
-                let status = server["status"]?.stringValue
-                if status == "ACTIVE" { return serverID }
-                if status == "ERROR" {
-                    fault = server["fault"]?["message"]?.stringValue ?? "no fault message"
-                    break
-                }
-                try await Task.sleep(nanoseconds: 250_000_000)
-            }
-            try? await nova.deleteServer(serverID)
-            try await Task.sleep(nanoseconds: 1_000_000_000)
-        }
-        throw OpenStackError.invalidResponse(url: "POST /servers", reason: "boot failed three times: \(fault)")
+        try await ServerBoot.bootActive(nova, fields)
     }
 
     private final class StatusBox: @unchecked Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import LiveCloudSupport
 import Testing
 
 @testable import OpenStack
@@ -49,28 +50,8 @@ enum TestCloud {
         return config
     }
 
-    /// Boots a server and waits until it is ACTIVE. The test servers keep Nova's data in SQLite,
-    /// and a write of the compute service can meet "database is locked" while a periodic task
-    /// writes too; the build then ends in ERROR through no fault of the request. Such a server
-    /// is deleted and the boot tried again, at most three times in all.
     static func bootActive(_ nova: NovaClient, _ fields: [String: JSON]) async throws -> String {
-        var lastFault = ""
-        for _ in 0..<3 {
-            let serverID = try #require(try await nova.createServer(fields)["id"]?.stringValue)
-            for _ in 0..<120 {
-                let server = try await nova.server(serverID)
-                let status = server["status"]?.stringValue
-                if status == "ACTIVE" { return serverID }
-                if status == "ERROR" {
-                    lastFault = server["fault"]?["message"]?.stringValue ?? "no fault message"
-                    break
-                }
-                try await Task.sleep(nanoseconds: 250_000_000)
-            }
-            try? await nova.deleteServer(serverID)
-            try await Task.sleep(nanoseconds: 1_000_000_000)
-        }
-        throw OpenStackError.invalidResponse(url: "POST /servers", reason: "boot failed three times: \(lastFault)")
+        try await ServerBoot.bootActive(nova, fields)
     }
 
     /// Explicit endpoints without Keystone, for servers started with AUTH=noauth.

@@ -4,10 +4,12 @@ import Testing
 /// Runs a suite only while it holds an exclusive `flock` on a file shared by every test target
 /// and test process on this host that uses the OpenStack servers. Their SQLite databases return
 /// HTTP 500 for concurrent writes, and `.serialized` orders the tests of one suite only.
-struct OpenStackServersLock: SuiteTrait, TestScoping {
-    static let path = "/tmp/agora-openstack-tests.lock"
+public struct OpenStackServersLock: SuiteTrait, TestScoping {
+    public init() {}
 
-    func provideScope(
+    public static let path = "/tmp/agora-openstack-tests.lock"
+
+    public func provideScope(
         for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
     ) async throws {
         let descriptor = open(Self.path, O_CREAT | O_RDWR, 0o666)
@@ -27,5 +29,5 @@ struct OpenStackServersLock: SuiteTrait, TestScoping {
 
 extension Trait where Self == OpenStackServersLock {
     /// Holds the host-wide lock of the OpenStack servers while the suite runs.
-    static var openStackServersLock: Self { Self() }
+    public static var openStackServersLock: Self { Self() }
 }
