@@ -3,9 +3,11 @@ import OpenStack
 
 /// The connection options every client command takes, and how they become an `AgoraClient`.
 ///
-/// The token comes from `--token`, else `AGORA_TOKEN`, else a Keystone login when `--os-cloud`,
-/// `OS_CLOUD` or `OS_AUTH_URL` is given. The server address comes from `--url`, else
-/// `AGORA_URL`, else the catalog's `policy` endpoint after a Keystone login, else the default.
+/// The token comes from `--token`, else `AGORA_TOKEN`, else the OpenStack cloud configuration
+/// when `--os-cloud`, `OS_CLOUD`, `OS_AUTH_URL` or `OS_AUTH_TYPE` is given: a Keystone login, or
+/// the fixed token of auth type `admin_token`. The server address comes from `--url`, else
+/// `AGORA_URL`, else the cloud's `policy` endpoint (its override, or the Keystone catalog's entry)
+/// when the cloud configuration is used, else the default.
 enum ClientConnection {
     static let defaultURL = "http://127.0.0.1:1789"
     static let defaultTimeout: TimeInterval = 30
@@ -18,7 +20,7 @@ enum ClientConnection {
           --url URL           the Agora server (env AGORA_URL; default \(defaultURL))
           --token TOKEN       an Agora API key or a Keystone token (env AGORA_TOKEN)
           --os-cloud NAME     log in to Keystone with the cloud NAME from clouds.yaml (or OS_CLOUD,
-                              or OS_* variables); without --url the catalog's `policy` endpoint is used
+                              or OS_* variables); without --url the cloud's `policy` endpoint is used
           --format FORMAT     table (for people, the default) or json (the API's JSON, for scripts)
           --timeout SECONDS   how long to wait for each answer (default \(Int(defaultTimeout)))
         """
@@ -33,7 +35,8 @@ enum ClientConnection {
         let cloud = options[option: "os-cloud"]
         let usesKeystone =
             token == nil
-            && (cloud != nil || nonEmpty(environment["OS_CLOUD"]) != nil || nonEmpty(environment["OS_AUTH_URL"]) != nil)
+            && (cloud != nil
+                || ["OS_CLOUD", "OS_AUTH_URL", "OS_AUTH_TYPE"].contains { nonEmpty(environment[$0]) != nil })
 
         guard usesKeystone else {
             return AgoraClient(baseURL: try parseURL(explicitURL ?? defaultURL), token: token, timeout: timeout)
@@ -65,8 +68,8 @@ enum ClientConnection {
         return seconds
     }
 
-    /// Logs in with the cloud configuration and returns the token and, when asked, the
-    /// catalog's `policy` endpoint.
+    /// Logs in with the cloud configuration and returns the token and, when requested, the
+    /// cloud's `policy` endpoint (its override, or the catalog's entry).
     private static func keystoneLogin(cloud: String?, environment: [String: String], needsEndpoint: Bool)
         async throws(ClientError) -> (token: String?, endpoint: URL?)
     {
