@@ -22,7 +22,7 @@ enum ClientConnection {
           --os-cloud NAME     log in to Keystone with the cloud NAME from clouds.yaml (or OS_CLOUD,
                               or OS_* variables); without --url the cloud's `policy` endpoint is used
           --format FORMAT     table (for people, the default) or json (the API's JSON, for scripts)
-          --timeout SECONDS   how long to wait for each answer (default \(Int(defaultTimeout)))
+          --timeout SECONDS   how long to wait for each response (default \(Int(defaultTimeout)))
         """
 
     /// Builds the client for the parsed options, logging in to Keystone when needed.
