@@ -12,6 +12,13 @@ let usage = """
       schema     list the tables and columns of Agora's data sources
       sensor     read packets from a pcap file or an interface and report blocklisted destinations
       version    print the version
+      help       print this text; `agora help COMMAND` or `agora COMMAND --help` for one command
+
+    \(ClientHelp.commandList)
+
+    \(ClientConnection.optionsHelp)
+
+    \(ClientHelp.exitStatuses)
     """
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -47,7 +54,12 @@ case "translate":
 case "version", "--version":
     print("agora \(AgoraVersion.current)")
 case "help", "--help", "-h":
+    if let topic = rest.first, ClientCommands.groups.contains(topic) {
+        exit(await ClientCommands.run(topic, Array(rest.dropFirst()) + ["--help"]))
+    }
     print(usage)
+case _ where ClientCommands.groups.contains(command):
+    exit(await ClientCommands.run(command, rest))
 default:
     FileHandle.standardError.write(Data("agora: unknown command '\(command)'\n\(usage)\n".utf8))
     exit(2)
