@@ -70,8 +70,7 @@ bench:
 	$(SWIFT) run -c release agora-bench datalog
 
 demo:
-	$(SWIFT) run agora eval --rules examples/compromised_vm.dl --facts examples/compromised_vm_facts.dl \
-	    --explain 'error(vm, src_ip, dst_ip, tenant)'
+	$(SWIFT) run agora demo
 
 clean:
 	$(SWIFT) package clean

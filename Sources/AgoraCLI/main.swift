@@ -28,6 +28,8 @@ guard let command = arguments.first else {
 }
 let rest = Array(arguments.dropFirst())
 switch command {
+case "demo":
+    exit(await DemoCommand.run(rest))
 case "serve":
     exit(await ServeCommand.run(rest))
 case "eval":

@@ -28,11 +28,16 @@ public enum ProofJSON {
         ])
     }
 
-    /// The tree as indented text, one literal a line, for terminals.
-    public static func text(_ proof: JSON, indent: String = "") -> String {
+    /// The tree as indented text, one literal a line, for terminals; below `maxDepth` levels
+    /// a subtree shows as `...`.
+    public static func text(_ proof: JSON, indent: String = "", maxDepth: Int = .max) -> String {
         var line = indent + (proof["literal"]?.stringValue ?? "?")
         if let basis = proof["basis"]?.stringValue, basis != "rule" { line += "  [\(basis)]" }
-        let children = (proof["children"]?.arrayValue ?? []).map { text($0, indent: indent + "  ") }
-        return ([line] + children).joined(separator: "\n")
+        let children = proof["children"]?.arrayValue ?? []
+        if maxDepth <= 1 {
+            return children.isEmpty ? line : line + "\n" + indent + "  ..."
+        }
+        let lines = children.map { text($0, indent: indent + "  ", maxDepth: maxDepth - 1) }
+        return ([line] + lines).joined(separator: "\n")
     }
 }
