@@ -6,6 +6,8 @@ let usage = """
 
     commands:
       serve      run the service (REST API, dashboard, data sources, enforcement)
+      demo       catch and isolate a compromised VM in a simulated cloud
+      openapi    print the API's OpenAPI 3 document
       eval       evaluate a query against a policy file and facts
       test       run policy test files
       translate  print the rows a data-source driver makes of a file
@@ -28,6 +30,8 @@ guard let command = arguments.first else {
 }
 let rest = Array(arguments.dropFirst())
 switch command {
+case "openapi":
+    print(OpenAPIDocument.text, terminator: "")
 case "demo":
     exit(await DemoCommand.run(rest))
 case "serve":

@@ -41,12 +41,8 @@ public final class AgoraServer: @unchecked Sendable {
             response.headers.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
             return response
         }
-        router.add(.get, "/v1/openapi.json") { _ in
-            guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json") else {
-                return .error(status: 404, message: "the OpenAPI document is missing from this build")
-            }
-            return .file(atPath: url.path)
-        }
+        let openAPI = Array(OpenAPIDocument.text.utf8)
+        router.add(.get, "/v1/openapi.json") { _ in .json(bytes: openAPI) }
         router.add(.get, "/dashboard") { _ in Self.redirect("/dashboard/") }
         router.add(.get, "/dashboard/{path...}") { request in
             guard let root = Bundle.module.url(forResource: "dashboard", withExtension: nil) else {
