@@ -18,10 +18,11 @@ public final class Launcher: @unchecked Sendable {
     ///     nil when the service talks only to a real cloud.
     public static func start(
         configuration: ServiceConfiguration, simulatedCloud: SimulatedCloud? = nil,
-        logger: Logger = Logger(label: "agora"), enforcementClock: any EnforcementClock = SystemClock()
+        logger: Logger = Logger(label: "agora"), enforcementClock: any EnforcementClock = SystemClock(),
+        session givenSession: Session? = nil
     ) async throws -> Launcher {
         try configuration.checkSafety()
-        let session = try openStackSession(configuration, logger: logger)
+        let session = try givenSession ?? openStackSession(configuration, logger: logger)
         var simulated: (@Sendable (DataSourceConfig) throws -> any ManagedSource)?
         if let simulatedCloud {
             simulated = { @Sendable config in SimulatedSource(config: config, cloud: simulatedCloud) }
