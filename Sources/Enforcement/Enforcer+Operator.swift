@@ -87,3 +87,20 @@ extension Enforcer {
         return record
     }
 }
+
+extension Enforcer {
+    /// Decides again, under the current settings, the rows of `policy` that are still derived
+    /// and whose last action was only recorded (monitor or dry-run). The service calls this when
+    /// an operator moves a policy to approve or enforce, so that VMs flagged during the dry run
+    /// are acted on (or wait for approval) instead of being skipped because their rows are old.
+    public func redecide(policy: String) async throws {
+        var fresh: [ActionRecord] = []
+        for record in try ledger.records(in: [.monitored, .dryRun]) where record.policy == policy {
+            guard try ledger.latest(key: record.key)?.id == record.id, try ledger.rowIsLive(record.key) == true else {
+                continue
+            }
+            fresh.append(try create(ActionIntent(record: record), evidence: []))
+        }
+        try await decide(fresh, evidence: [])
+    }
+}

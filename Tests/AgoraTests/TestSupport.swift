@@ -33,11 +33,17 @@ enum TestSupport {
         try run(agoraBinary, arguments)
     }
 
-    /// Runs `executable` with `arguments`, waits for it and collects its output.
-    static func run(_ executable: URL, _ arguments: [String]) throws -> ProcessResult {
+    /// Runs `executable` with `arguments` (and `environment` added to this process's), waits
+    /// for it and collects its output.
+    static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws
+        -> ProcessResult
+    {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         let output = Pipe()
         let error = Pipe()
         process.standardOutput = output

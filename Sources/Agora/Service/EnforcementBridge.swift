@@ -33,7 +33,18 @@ public final class EnforcementBridge: @unchecked Sendable {
         worker = Task { [enforcer, pending, logger = service.logger] in
             for await item in stream {
                 guard case .round(let deltas) = item else {
-                    if case .settings(let settings) = item { await enforcer.update(guardSettings: settings) }
+                    if case .settings(let settings) = item {
+                        let before = await enforcer.guardSettings
+                        await enforcer.update(guardSettings: settings)
+                        for (policy, mode) in settings.modes where [.approve, .enforce].contains(mode) {
+                            guard [.monitor, .dryRun].contains(before.mode(of: policy)) else { continue }
+                            do {
+                                try await enforcer.redecide(policy: policy)
+                            } catch {
+                                logger.error("cannot decide again after a mode change", metadata: ["policy": policy])
+                            }
+                        }
+                    }
                     pending.done()
                     continue
                 }
