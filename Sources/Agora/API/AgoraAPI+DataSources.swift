@@ -72,6 +72,20 @@ extension AgoraAPI {
         case ("GET", "schema") where path.count == 2:
             return .json(["tables": .array(source.tables.keys.sorted().map { tableSpec(source, $0) })])
         case ("POST", "events") where path.count == 2: return try pushEvents(request, source)
+        case ("GET", "rejections") where path.count == 2:
+            guard let ids = source as? IDSSource else {
+                throw APIFailure.badRequest("data source \(source.config.name) reads no lines, so it rejects none")
+            }
+            return .json([
+                "results": .array(
+                    ids.rejections().map {
+                        [
+                            "source": .string($0.source), "line": .int(Int64($0.lineNumber)),
+                            "reason": .string($0.reason),
+                            "excerpt": .string($0.excerpt),
+                        ]
+                    })
+            ])
         case (_, "tables"): return try sourceTables(request, source, Array(path.dropFirst(2)))
         default: throw APIFailure.notFound("no resource \(path.joined(separator: "/"))")
         }

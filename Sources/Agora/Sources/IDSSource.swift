@@ -66,6 +66,13 @@ public final class IDSSource: ManagedSource, @unchecked Sendable {
         return status
     }
 
+    /// The most recent lines the driver rejected, with their reasons.
+    public func rejections() -> [IDSDriver.Rejection] {
+        lock.lock()
+        defer { lock.unlock() }
+        return driver.recentRejections
+    }
+
     public func start(deliver: @escaping @Sendable ([TableDelta]) -> Void) {
         self.deliver = deliver
         if let path = config.options["socket"] {

@@ -14,6 +14,17 @@ public final class IDSDriver: DataSourceDriver {
     private let clock: any TimeSource
     private let logger: Logger
     private var rejectLimiter = RateLimiter()
+    /// The most recent rejected lines, oldest first, at most `rejectionsKept`.
+    public private(set) var recentRejections: [Rejection] = []
+    public var rejectionsKept = 200
+
+    /// A line the driver could not read, with where it came from and why.
+    public struct Rejection: Sendable, Equatable {
+        public var source: String
+        public var lineNumber: Int
+        public var reason: String
+        public var excerpt: String
+    }
 
     /// Counts of what the driver has read since it started.
     public struct Statistics: Sendable {
@@ -90,6 +101,13 @@ public final class IDSDriver: DataSourceDriver {
     }
 
     private func logRejected(reason: String, line: ArraySlice<UInt8>, source: String, lineNumber: Int, now: Timestamp) {
+        recentRejections.append(
+            Rejection(
+                source: source, lineNumber: lineNumber, reason: reason,
+                excerpt: shorten(String(decoding: line.prefix(120), as: UTF8.self))))
+        if recentRejections.count > rejectionsKept {
+            recentRejections.removeFirst(recentRejections.count - rejectionsKept)
+        }
         let admission = rejectLimiter.admit(at: now)
         guard admission.allowed else { return }
         var metadata = [

@@ -84,6 +84,8 @@ enum OpenAPISchemas {
                 "records_read": integer, "records_rejected": integer, "rate_per_second": ["type": "number"],
             ]),
         "Rates": object(["interval_seconds": integer, "points": array(object(["at": string, "records": integer]))]),
+        "Rejections": object(
+            ["results": array(object(["source": string, "line": integer, "reason": string, "excerpt": string]))]),
         "Schema": object(["tables": array(ref("TableSpec"))]),
         "TableSpec": object(["table_id": string, "columns": array(object(["name": string, "description": string]))]),
         "Driver": object(
