@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "DataSources", dependencies: ["Datalog", "OpenStack", "CPcap"]),
         .target(
             name: "Agora", dependencies: ["Datalog", "DataSources", "OpenStack", "Store", "Enforcement"],
-            resources: [.copy("Resources/library")]),
+            resources: [.copy("Resources/library"), .copy("Resources/dashboard")]),
         .executableTarget(name: "AgoraCLI", dependencies: ["Agora", "Datalog", "DataSources", "OpenStack"]),
         .executableTarget(name: "AgoraBench", dependencies: ["Agora", "Datalog", "DataSources"]),
         .testTarget(name: "DatalogTests", dependencies: ["Datalog"]),
@@ -33,5 +33,7 @@ let package = Package(
         .testTarget(name: "DataSourcesTests", dependencies: ["DataSources", "Datalog"]),
         .testTarget(name: "OpenStackTests", dependencies: ["OpenStack", "DataSources", "Datalog"]),
         .testTarget(name: "AgoraTests", dependencies: ["Agora", "Datalog", "AgoraCLI"]),
+        // Browser tests of the dashboard; see the header of Tests/DashboardTests/DashboardTests.swift.
+        .testTarget(name: "DashboardTests", exclude: ["Fixtures"]),
     ]
 )
