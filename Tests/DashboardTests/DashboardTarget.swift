@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Today it starts `FixtureServer`, which serves the dashboard's files and canned API responses. When the
 /// service can serve the dashboard itself, replace `start()` with one that runs `agora serve` (simulated
-/// cloud, replayed EVE file) and creates the three API keys; the tests need no other change.
+/// cloud, replayed EVE file) and creates the three API keys. The tests need no other change.
 struct DashboardTarget: Sendable {
     /// Scheme, host and port, without a trailing slash: `http://127.0.0.1:PORT`.
     let baseURL: String
