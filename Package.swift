@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "DataSources", dependencies: ["Datalog", "OpenStack", "CPcap"]),
         .target(
             name: "Agora", dependencies: ["Datalog", "DataSources", "OpenStack", "Store", "Enforcement", "HTTP"],
-            resources: [.copy("Resources/library")]),
+            resources: [.copy("Resources/library"), .copy("Resources/dashboard")]),
         .executableTarget(
             name: "AgoraCLI", dependencies: ["Agora", "Datalog", "DataSources", "OpenStack", "Enforcement"]),
         .executableTarget(name: "AgoraBench", dependencies: ["Agora", "Datalog", "DataSources"]),
@@ -41,5 +41,7 @@ let package = Package(
         .testTarget(name: "OpenStackTests", dependencies: ["OpenStack", "DataSources", "Datalog", "LiveCloudSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "AgoraTests", dependencies: ["Agora", "Datalog", "AgoraCLI", "LiveCloudSupport"]),
+        // Browser tests of the dashboard; see the header of Tests/DashboardTests/DashboardTests.swift.
+        .testTarget(name: "DashboardTests", exclude: ["Fixtures"]),
     ]
 )
