@@ -130,6 +130,11 @@ extension AgoraAPI {
             "initialized": .string(status.initialized ? "True" : "False"), "subscriptions": [], "subscribers": [],
             "records_read": .int(Int64(status.recordsRead)), "records_rejected": .int(Int64(status.recordsRejected)),
             "rate_per_second": .double(service.rate(source.config.name)),
+            "tables": .object(
+                Dictionary(
+                    uniqueKeysWithValues: source.tables.keys.map { table in
+                        (table, JSON.int(Int64(service.engine.withRuntime { $0.rowCount(of: table) })))
+                    })),
         ])
     }
 

@@ -100,6 +100,12 @@ public final class AgoraServer: @unchecked Sendable {
         message: "Unauthorized::send a valid token in X-Auth-Token (a Keystone token or an Agora API key)")
 
     private func apiRequest(_ request: HTTP.HTTPRequest) throws -> HTTP.HTTPResponse {
+        // A browser asking for the root gets the dashboard; API clients get Congress's version list.
+        if request.pathSegments.isEmpty, request.method == .get,
+            request.headers["Accept"]?.contains("text/html") == true
+        {
+            return Self.redirect("/dashboard/")
+        }
         guard let principal = principal(request) else { return Self.http(Self.unauthorized.response) }
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.lowercased()] = field.value }

@@ -82,6 +82,7 @@ enum OpenAPISchemas {
             [
                 "last_updated": string, "last_error": string, "number_of_updates": string, "initialized": string,
                 "records_read": integer, "records_rejected": integer, "rate_per_second": ["type": "number"],
+                "tables": ["type": "object", "description": "rows per table, by service:table"],
             ]),
         "Rates": object(["interval_seconds": integer, "points": array(object(["at": string, "records": integer]))]),
         "Rejections": object(
