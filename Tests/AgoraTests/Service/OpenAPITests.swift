@@ -27,3 +27,14 @@ import Testing
         #expect(paths.count == APIRoutes.all.count, "a route is listed twice")
     }
 }
+
+@Suite struct ConfigurationDocumentTests {
+    /// docs/configuration.md lists every option as `agora serve --help-config` prints it.
+    @Test func configurationGuideListsEveryOption() throws {
+        let file = TestSupport.repositoryRoot.appendingPathComponent("docs/configuration.md")
+        let guide = try String(contentsOf: file, encoding: .utf8)
+        #expect(
+            guide.contains("```\n" + ServiceConfiguration.helpText + "\n```"),
+            "docs/configuration.md is stale; paste the output of agora serve --help-config")
+    }
+}
