@@ -19,7 +19,7 @@ public final class IngestPipeline: @unchecked Sendable {
     private var running = true
     private var thread: Thread?
     private let logger: Logger
-    /// Batches the engine refused (a row of the wrong width), for the metrics.
+    /// Table changes the engine refused (a row of the wrong width), for the metrics.
     public private(set) var rejectedBatches = 0
 
     public init(engine: PolicyEngine, logger: Logger, handle: @escaping @Sendable ([TableDelta]) -> Void) {
@@ -70,13 +70,12 @@ public final class IngestPipeline: @unchecked Sendable {
             queue.removeAll(keepingCapacity: true)
             condition.unlock()
 
-            do {
-                let derived = try engine.apply(batch)
-                if !derived.isEmpty { handle(derived) }
-            } catch {
+            let (derived, refused) = engine.apply(batch)
+            for (table, error) in refused {
                 rejectedBatches += 1
-                logger.error("engine refused a batch of data", metadata: ["error": "\(error)"])
+                logger.error("engine refused a table's changes", metadata: ["table": table, "error": "\(error)"])
             }
+            if !derived.isEmpty { handle(derived) }
 
             condition.lock()
             applied = upTo

@@ -38,15 +38,23 @@ public final class PolicyEngine: @unchecked Sendable {
     }
 
     /// Applies data-source deltas as one engine update per table, in order, and returns the
-    /// deltas of every derived table that changed.
-    public func apply(_ deltas: [TableDelta]) throws(DatalogError) -> [TableDelta] {
+    /// deltas of every derived table that changed. A table's delta that the engine refuses (a
+    /// row of the wrong width) is left out and reported in `refused`; the others still apply.
+    public func apply(_ deltas: [TableDelta]) -> (
+        derived: [TableDelta], refused: [(table: String, error: DatalogError)]
+    ) {
         lock.lock()
         defer { lock.unlock() }
         var derived: [TableDelta] = []
+        var refused: [(table: String, error: DatalogError)] = []
         for delta in deltas where !delta.isEmpty {
-            derived += try runtime.update(table: delta.table, inserted: delta.inserted, deleted: delta.deleted)
+            do {
+                derived += try runtime.update(table: delta.table, inserted: delta.inserted, deleted: delta.deleted)
+            } catch {
+                refused.append((delta.table, error))
+            }
         }
-        return Self.merge(derived)
+        return (Self.merge(derived), refused)
     }
 
     /// Combines the deltas of one table across several updates: a row inserted and then deleted

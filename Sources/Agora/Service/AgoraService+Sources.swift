@@ -108,6 +108,7 @@ extension AgoraService {
         guard let found = source(idOrName) else { throw .notFound(idOrName) }
         do {
             try sourcePersistence?.deleteDataSource(found.config, by: actor)
+            if let push = found as? PushSource { try push.forget() }
         } catch {
             throw .storage("\(error)")
         }

@@ -99,11 +99,21 @@ public final class AgoraService: @unchecked Sendable {
             "data source started", metadata: ["datasource": source.config.name, "driver": source.config.driver])
     }
 
+    /// Stops a source and deletes its rows from the engine, except in tables that another
+    /// source still publishes.
     public func removeSource(named name: String) {
         lock.lock()
         let source = sourcesByName.removeValue(forKey: name)
+        let remaining = Set(sourcesByName.values.flatMap { $0.tables.keys })
         lock.unlock()
-        source?.stop()
+        guard let source else { return }
+        source.stop()
+        let orphaned = source.tables.keys.filter { !remaining.contains($0) }
+        let deletions = engine.withRuntime { runtime in
+            orphaned.map { TableDelta(table: $0, deleted: runtime.rows(of: $0)) }
+        }
+        pipeline.submit(deletions.filter { !$0.isEmpty })
+        settle()
     }
 
     public var sources: [any ManagedSource] {

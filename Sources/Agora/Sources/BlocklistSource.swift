@@ -170,6 +170,13 @@ public final class PushSource: ManagedSource, @unchecked Sendable {
         if !delta.isEmpty { deliver?([delta]) }
     }
 
+    /// Deletes the stored rows of every table, when the data source itself is deleted.
+    public func forget() throws {
+        for table in tables.keys {
+            try records?.replaceRows([], dataSource: config.name, table: String(table.dropFirst(config.name.count + 1)))
+        }
+    }
+
     public func rows(of table: String) -> [Row] {
         lock.lock()
         defer { lock.unlock() }

@@ -66,6 +66,13 @@ import Testing
         #expect(try harness.call("GET", "/v1/policies/compromised_vm/rules").json == before)
         #expect(try harness.call("GET", "/v1/incidents").json["results"]?.arrayValue?.count == 1)
         #expect(try harness.call("GET", "/v1/policies/compromised_vm/tables/error/rows").json == rows.json)
+
+        // Deleting a data source takes its rows out of the engine and the store.
+        #expect(try harness.call("DELETE", "/v1/data-sources/ids").status == 200)
+        let emptied = try harness.call("GET", "/v1/policies/compromised_vm/tables/error/rows").json
+        #expect(emptied["results"] == [])
+        try await harness.restart()
+        #expect(try harness.call("GET", "/v1/policies/compromised_vm/tables/error/rows").json["results"] == [])
     }
 
     @Test func badRuleAnswersWithItsPositionAndChangesNothing() async throws {
