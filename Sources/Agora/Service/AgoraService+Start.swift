@@ -43,18 +43,65 @@ extension AgoraService {
         for config in configuration.dataSources where !configs.contains(where: { $0.name == config.name }) {
             configs.append(config)
         }
+        // Inventory and evidence first, so that feeds are checked against the cloud's own networks.
+        var blocklists: [BlocklistSource] = []
         for config in configs where config.enabled {
             let source = try sourceFactory.make(config)
             if let blocklist = source as? BlocklistSource {
-                let pipeline = self.pipeline!
-                await blocklist.loadNow { pipeline.submit($0) }
+                blocklists.append(blocklist)
+            } else {
+                try addSource(source)
             }
-            try addSource(source)
+        }
+        if !blocklists.isEmpty { await waitForInventory(seconds: 15) }
+        for blocklist in blocklists {
+            await blocklist.protect(protectedNetworks())
+            let pipeline = self.pipeline!
+            await blocklist.loadNow { pipeline.submit($0) }
+            try addSource(blocklist)
         }
         startSampler()
         logger.info(
             "service started",
             metadata: ["policies": String(catalog.all.count), "datasources": String(sources.count)])
+    }
+
+    /// Waits until every source that publishes Nova or Neutron tables has read its service once.
+    func waitForInventory(seconds: Double) async {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            let inventory = sources.filter { $0.tables.keys.contains { $0.hasPrefix("neutronv2:") } }
+            if inventory.allSatisfy({ $0.status().initialized }) { break }
+            try? await Task.sleep(nanoseconds: 50_000_000)
+        }
+        settle()
+    }
+
+    /// The cloud's subnets and the addresses of Neutron's own ports (routers, DHCP), which a
+    /// blocklist entry must never cover: listing them would flag every VM.
+    public func protectedNetworks() -> [(network: IPNetwork, name: String)] {
+        engine.withRuntime { runtime in
+            var networks: [(network: IPNetwork, name: String)] = []
+            for row in runtime.rows(of: "neutronv2:subnets") where row.count > 5 {
+                guard let cidr = row[5].string, let network = IPNetwork(cidr) else { continue }
+                let name = row[2].string.flatMap { $0.isEmpty ? nil : $0 } ?? row[0].string ?? cidr
+                networks.append((network, "tenant subnet \(name)"))
+            }
+            let owners = Dictionary(
+                runtime.rows(of: "neutronv2:ports").compactMap { row -> (String, String)? in
+                    guard row.count > 8, let id = row[0].string, let owner = row[8].string, owner.hasPrefix("network:")
+                    else { return nil }
+                    return (id, owner)
+                }, uniquingKeysWith: { first, _ in first })
+            for row in runtime.rows(of: "neutronv2:fixed_ips") where row.count > 1 {
+                guard let port = row[0].string, let owner = owners[port], let text = row[1].string,
+                    let address = IPAddress(text),
+                    let network = IPNetwork(address: address, prefixLength: text.contains(":") ? 128 : 32)
+                else { continue }
+                networks.append((network, "\(owner) port \(text)"))
+            }
+            return networks
+        }
     }
 
     private func startSampler() {

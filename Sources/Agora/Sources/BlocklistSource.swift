@@ -18,8 +18,11 @@ public final class BlocklistSource: ManagedSource, @unchecked Sendable {
     private var task: Task<Void, Never>?
     private let box = StatusBox()
 
+    private let basePolicy: FeedPolicy
+
     public init(config: DataSourceConfig, policy: FeedPolicy = FeedPolicy(), logger: Logger) throws(SourceError) {
         self.config = config
+        basePolicy = policy
         let refresh = try IDSSource.integer(config, "refresh_seconds", default: 3600)
         var feeds: [BlocklistDriver.Feed] = []
         for item in (config.options["feeds"] ?? "").split(separator: ",") {
@@ -44,6 +47,14 @@ public final class BlocklistSource: ManagedSource, @unchecked Sendable {
     }
 
     public func status() -> SourceStatus { box.read() }
+
+    /// Checks feeds loaded from now on against `networks` too: the cloud's own subnets and the
+    /// addresses of its routers and DHCP ports, which no feed entry may cover.
+    public func protect(_ networks: [(network: IPNetwork, name: String)]) async {
+        var policy = basePolicy
+        policy.protectedNetworks += networks
+        await driver.setPolicy(policy)
+    }
 
     /// Loads every feed once and delivers the rows; the service calls this before it starts
     /// evaluating, so that the first IDS events already meet the lists.

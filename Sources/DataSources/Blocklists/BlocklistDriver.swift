@@ -38,7 +38,7 @@ public actor BlocklistDriver: DataSourceDriver {
 
     public private(set) var store = BlocklistStore()
     private let feeds: [Feed]
-    private let loader: FeedLoader
+    private var loader: FeedLoader
     private let fetcher: FeedFetcher
     private let logger: Logger
     private var validators: [String: FetchValidators] = [:]
@@ -49,6 +49,12 @@ public actor BlocklistDriver: DataSourceDriver {
         self.loader = loader
         self.fetcher = fetcher
         self.logger = logger
+    }
+
+    /// Replaces the rules entries must pass, such as the networks no entry may overlap. Feeds
+    /// loaded later are checked against it.
+    public func setPolicy(_ policy: FeedPolicy) {
+        loader = FeedLoader(policy: policy, reputationCategories: loader.reputationCategories)
     }
 
     /// Fetches one feed and, when it changed and passes the policy, swaps its entries in.
