@@ -82,8 +82,10 @@ public actor Enforcer {
 
         var created: [ActionRecord] = []
         var usedEvidence: Set<String> = []
+        let current = inventory()
         for call in calls {
-            let intent = ActionIntent(call: call)
+            var intent = ActionIntent(call: call)
+            attributeBlock(&intent, inventory: current)
             if try ledger.rowIsLive(intent.key) == true {
                 // The engine derived a row again that it never retracted: after a restart, or
                 // in a refresh that changed nothing for this row.
