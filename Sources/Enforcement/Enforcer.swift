@@ -83,7 +83,10 @@ public actor Enforcer {
         var created: [ActionRecord] = []
         var usedEvidence: Set<String> = []
         let current = inventory()
-        for call in calls {
+        // Blocks are written and decided first because they also run first.
+        let blocks = calls.filter { ActionIntent(call: $0).response == .block }
+        let others = calls.filter { ActionIntent(call: $0).response != .block }
+        for call in blocks + others {
             var intent = ActionIntent(call: call)
             attributeBlock(&intent, inventory: current)
             if try ledger.rowIsLive(intent.key) == true {

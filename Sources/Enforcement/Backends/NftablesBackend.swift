@@ -5,7 +5,7 @@ import Foundation
 /// from and to their members. No other table is read or changed.
 ///
 /// The table is created on first use. A batch of addresses costs one `nft -f -` process for the
-/// update, two `nft -j list set` reads (before and after) and one `conntrack -L` per address
+/// update, two `nft -j list table` reads (before and after) and one `conntrack -L` per address
 /// family, plus two `conntrack -D` for each address that has tracked connections.
 public final class NftablesBackend: ActionBackend, @unchecked Sendable {
     public let name = "nftables"
@@ -124,15 +124,12 @@ public final class NftablesBackend: ActionBackend, @unchecked Sendable {
         return collector.result()
     }
 
-    /// Reads the canonical addresses in both sets with `nft -j list set`.
+    /// Reads the canonical addresses in both sets with one `nft -j list table`, which lists Agora's
+    /// table with its sets and their elements. The table holds only `blocked4` and `blocked6`.
     public func members() async throws -> Set<String> {
-        var result = Set<String>()
-        for set in [NftablesScript.ipv4Set, NftablesScript.ipv6Set] {
-            let arguments = ["-j", "list", "set", NftablesScript.family, NftablesScript.table, set]
-            let output = try await runner.checkAsync("nft", arguments)
-            result.formUnion(try NftablesListing.elements(output.stdout, command: runner.describe("nft", arguments)))
-        }
-        return result
+        let arguments = ["-j", "list", "table", NftablesScript.family, NftablesScript.table]
+        let output = try await runner.checkAsync("nft", arguments)
+        return try NftablesListing.elements(output.stdout, command: runner.describe("nft", arguments))
     }
 
     private func canonicalize(_ addresses: [String]) throws -> [(address: String, isIPv6: Bool)] {

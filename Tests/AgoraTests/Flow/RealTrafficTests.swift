@@ -6,10 +6,11 @@ import Testing
 
 @testable import Agora
 
-/// The compromised-VM flow with real packets: a VM sends UDP and TCP through a hypervisor to a
-/// blocklisted host, `agora sensor` captures on the hypervisor and streams EVE lines to Agora's
-/// `ids` source over a unix socket, and the `compromised_vm` policy blocks the VM with nftables
-/// in the hypervisor's namespace. The receiver on the bad host counts what arrives.
+/// The compromised-VM flow with real packets. A VM sends UDP and TCP through a hypervisor to a
+/// blocklisted host. `agora sensor` captures on the hypervisor and streams EVE lines to Agora's
+/// `ids` source over a unix socket, whose path reaches across network namespaces where a
+/// loopback HTTP address does not. The `compromised_vm` policy then blocks the VM with nftables
+/// in the hypervisor's namespace, and the receiver on the bad host counts what arrives.
 ///
 /// Needs root (namespaces, nftables, conntrack, python3); skipped only where network namespaces
 /// cannot be created.
@@ -59,7 +60,7 @@ import Testing
         let client = TestHTTPClient(base: launcher.url)
         try await enableBlocking(client)
 
-        // The receiver, then the sensor; the sender starts only once both are ready.
+        // The receiver starts first, then the sensor. The sender starts once both are ready.
         let received = directory.appendingPathComponent("received.json")
         children.append(
             try TrafficLab.start(
@@ -131,9 +132,10 @@ import Testing
         #expect(sentWhileBlocked.udpSent > sentAtBlock.udpSent)
         #expect(whileBlocked == atBlock)
 
+        try await printActionSteps(client, firstSend: firstSend)
         try await checkIncidentAndRelease(client, vm: vm, lab: lab)
 
-        // After the release a new session carries data and datagrams arrive again; the cut
+        // After the release a new session carries data and datagrams arrive again, while the cut
         // session stays dead.
         let restored = await waitUntil(seconds: 10) {
             guard let now = TrafficPrograms.read(TrafficPrograms.Received.self, from: received) else { return false }
@@ -174,6 +176,27 @@ import Testing
         let released = try await client.call("POST", "/v1/incidents/\(id)?action=release", [:])
         #expect(released.status == 200)
         #expect(!lab.isBlocked(TrafficLab.vmAddress))
+    }
+
+    /// Prints the steps of the incident's actions (requested, decided, executed, ...) in
+    /// milliseconds after the VM's first packet, to show where the time goes.
+    private func printActionSteps(_ client: TestHTTPClient, firstSend: Double) async throws {
+        let incidents = try await client.poll("/v1/incidents", seconds: 5) {
+            ($0["results"]?.arrayValue ?? []).count > 0
+        }
+        guard let id = incidents["results"]?.arrayValue?.first?["id"]?.stringValue else { return }
+        let detail = try await client.call("GET", "/v1/incidents/\(id)").json
+        let format = ISO8601DateFormatter()
+        format.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        for action in detail["actions"]?.arrayValue ?? [] {
+            var steps: [String] = []
+            for event in action["events"]?.arrayValue ?? [] {
+                guard let text = event["at"]?.stringValue, let date = format.date(from: text) else { continue }
+                let milliseconds = Int(((date.timeIntervalSince1970 - firstSend) * 1000).rounded())
+                steps.append("\(event["kind"]?.stringValue ?? "?") +\(milliseconds) ms")
+            }
+            print("real traffic: \(action["response"]?.stringValue ?? "?"): " + steps.joined(separator: ", "))
+        }
     }
 
     private func log(_ file: URL) -> String {
