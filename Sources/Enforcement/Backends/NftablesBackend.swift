@@ -37,20 +37,29 @@ public final class NftablesBackend: ActionBackend, @unchecked Sendable {
 
     /// Blocks many addresses in one nft transaction, then ends their tracked connections and
     /// reads both sets back. Addresses already blocked are left as they are, timeout included.
+    /// On first use the table setup goes into the same transaction, so the drop takes one nft
+    /// process after the listing.
     public func apply(batch addresses: [String], timeoutSeconds: Int?) async -> BackendResult {
         var collector = ResultCollector()
         do {
             let parsed = try canonicalize(addresses)
-            try await ensureTable()
-            let present = try await members()
+            let ready = lock.withLock { tableReady }
+            // Before the first setup the table may not exist, and then nothing is blocked yet. A
+            // listing that failed for another reason makes the update below fail too.
+            let present = ready ? try await members() : ((try? await members()) ?? [])
             let missing = parsed.filter { !present.contains($0.address) }
             for entry in parsed where present.contains(entry.address) {
                 collector.notes.append("\(entry.address) is already blocked")
             }
-            guard !missing.isEmpty else { return collector.result() }
+            guard !missing.isEmpty else {
+                try await ensureTable()
+                return collector.result()
+            }
 
-            let script = NftablesScript.add(missing, timeoutSeconds: timeoutSeconds)
+            var script = ready ? "" : NftablesScript.setup()
+            script += NftablesScript.add(missing, timeoutSeconds: timeoutSeconds)
             try await runner.checkAsync("nft", ["-f", "-"], input: Data(script.utf8))
+            lock.withLock { tableReady = true }
             try await ConntrackFlush(runner: runner).flush(missing)
 
             let after = try await members()

@@ -8,7 +8,7 @@ import Foundation
 ///
 /// Every address and link lives inside the namespaces, so the host's own interfaces, routes and
 /// nftables stay untouched. Deleting the namespaces deletes the links with them.
-struct TrafficLab {
+struct TrafficLab: Sendable {
     let vm: NetworkNamespace
     let hypervisor: NetworkNamespace
     let badHost: NetworkNamespace
@@ -111,4 +111,26 @@ func waitUntil(seconds: Double, interval: Double = 0.05, _ condition: () -> Bool
         try? await Task.sleep(nanoseconds: UInt64(interval * 1e9))
     }
     return condition()
+}
+
+/// Checks `condition` on a thread of its own every `interval` seconds for at most `seconds`, and
+/// returns the time it first held, or nil. A condition that runs a process blocks its thread
+/// until the process exits, and on a thread of its own it leaves Swift's cooperative threads,
+/// as many as the cores, to the service under test.
+func timeWhen(
+    seconds: Double, interval: Double, _ condition: @escaping @Sendable () -> Bool
+) async -> Date? {
+    await withCheckedContinuation { continuation in
+        Thread.detachNewThread {
+            let deadline = Date() + seconds
+            while Date() < deadline {
+                if condition() {
+                    continuation.resume(returning: Date())
+                    return
+                }
+                Thread.sleep(forTimeInterval: interval)
+            }
+            continuation.resume(returning: condition() ? Date() : nil)
+        }
+    }
 }
