@@ -1,7 +1,7 @@
 import Foundation
 
-/// Where `agora sensor --push` posts its EVE lines: the server root, the ids data source and the
-/// API key.
+/// The destination of `agora sensor --push`: the server root, the ids data source that takes the
+/// EVE lines, and the API key.
 struct SensorPushOptions {
     var server: URL
     var dataSource: String

@@ -13,7 +13,8 @@ import Testing
 /// in the hypervisor's namespace, and the receiver on the bad host counts what arrives.
 ///
 /// Needs root (namespaces, nftables, conntrack, python3); skipped only where network namespaces
-/// cannot be created.
+/// cannot be created. `make test` runs this suite on its own after the others, because its 1 s
+/// limit measures the service and not the other tests' load on the cores.
 @Suite(.serialized) struct RealTrafficTests {
     /// The longest accepted time from the VM's first packet to the address in the drop set.
     static let blockLimitSeconds = 1.0
@@ -127,9 +128,11 @@ import Testing
             (TrafficPrograms.read(TrafficPrograms.Sent.self, from: sent)?.tcpFailures ?? 0) > 0
         }
         #expect(sessionCut, "the VM's TCP session outlived the block")
+        let keptSending = await waitUntil(seconds: 8) {
+            (TrafficPrograms.read(TrafficPrograms.Sent.self, from: sent)?.udpSent ?? 0) >= sentAtBlock.udpSent + 10
+        }
+        #expect(keptSending, "the VM stopped sending: \(log(sent))")
         let whileBlocked = try #require(TrafficPrograms.read(TrafficPrograms.Received.self, from: received))
-        let sentWhileBlocked = try #require(TrafficPrograms.read(TrafficPrograms.Sent.self, from: sent))
-        #expect(sentWhileBlocked.udpSent > sentAtBlock.udpSent)
         #expect(whileBlocked == atBlock)
 
         try await printActionSteps(client, firstSend: firstSend)

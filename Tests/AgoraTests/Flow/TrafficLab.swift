@@ -72,8 +72,8 @@ struct TrafficLab: Sendable {
         for namespace in [vm, hypervisor, badHost] { namespace.delete() }
     }
 
-    /// Whether Agora's nftables set in the hypervisor namespace lists `address`. A missing table
-    /// counts as not listed.
+    /// Returns whether Agora's nftables set in the hypervisor namespace lists `address`. A missing
+    /// table counts as not listed.
     func isBlocked(_ address: String) -> Bool {
         guard let output = try? hypervisor.runner.run("nft", ["-j", "list", "set", "inet", "agora", "blocked4"]),
             output.status == 0

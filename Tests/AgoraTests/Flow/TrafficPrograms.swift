@@ -49,12 +49,12 @@ enum TrafficPrograms {
             save()
         """
 
-    /// The sender in the VM: every 20 ms one 100-byte UDP datagram and, while a TCP session is
-    /// up, 100 bytes on it; reconnects when the session fails. TCP_USER_TIMEOUT of 1 s makes the
-    /// kernel abort a session whose data goes unacknowledged for a second, so a cut session ends
-    /// with an error instead of retransmitting until a release lets it through again. Records
-    /// the wall-clock time just before its first packet. Arguments: the target address and the
-    /// counters file.
+    /// The sender in the VM. Every 20 ms it sends one 100-byte UDP datagram and, while a TCP
+    /// session is up, 100 bytes on it, and it reconnects when the session fails. A
+    /// TCP_USER_TIMEOUT of 1 s makes the kernel abort a session whose data goes unacknowledged
+    /// for a second. A cut session therefore ends with an error instead of retransmitting until
+    /// a release lets it through again. The sender records the wall-clock time just before its
+    /// first packet. Arguments: the target address and the counters file.
     static let sender = """
         import json, os, socket, sys, time
         target, path = sys.argv[1], sys.argv[2]
