@@ -5,7 +5,8 @@ import Foundation
 
 private let sensorUsage = """
     usage: agora sensor (--pcap FILE | --interface NAME) [--blocklist FILE]... [--all-flows]
-                        [--output eve|facts] [--socket PATH] [--max-packets N]
+                        [--output eve|facts] [--socket PATH | --push URL --datasource NAME [--token T]]
+                        [--max-packets N]
 
     Reads packets with libpcap and prints an event for each new flow whose destination a
     blocklist lists (exact addresses and CIDR networks), and with --all-flows for every new flow.
@@ -20,6 +21,11 @@ private let sensorUsage = """
                           ids:alerts / ids:flows facts
       --socket PATH       write the EVE lines to the unix stream socket an Agora server listens
                           on at PATH (as Suricata's unix_stream output does) instead of stdout
+      --push URL          post the EVE lines to the Agora server at URL (such as
+                          http://127.0.0.1:8080) instead of stdout, in batches to
+                          /v1/data-sources/NAME/events; each alert is posted as soon as it is seen
+      --datasource NAME   the ids data source that takes the lines; required with --push
+      --token T           the API key sent as X-Auth-Token with --push (default: $AGORA_TOKEN)
       --max-packets N     stop after N packets
       -h, --help          show this help
 
@@ -50,6 +56,7 @@ func runSensor(arguments: [String], console: TranslateConsole) -> Int32 {
 
     let capture: PacketCapture
     var socket: EVESocketWriter?
+    var pusher: EVEPushWriter?
     do throws(SensorError) {
         if let file = options.pcap {
             capture = try PacketCapture.open(file: file)
@@ -61,9 +68,14 @@ func runSensor(arguments: [String], console: TranslateConsole) -> Int32 {
         console.error("agora sensor: \(error)")
         return 1
     }
+    if let push = options.push {
+        pusher = EVEPushWriter(server: push.server, dataSource: push.dataSource, token: push.token)
+    }
     let output: (String) throws(SensorError) -> Void
     if let socket {
         output = { text throws(SensorError) in try socket.write(text) }
+    } else if let pusher {
+        output = { text throws(SensorError) in try pusher.write(text) }
     } else {
         output = { text in console.output(text) }
     }
@@ -74,8 +86,13 @@ func runSensor(arguments: [String], console: TranslateConsole) -> Int32 {
     let interruption = capture.isLive ? stopOnInterrupt(capture) : nil
     defer { interruption?.cancel() }
 
-    let failure = runCapture(capture, sensor: &sensor, options: options, output: output)
+    var failure = runCapture(capture, sensor: &sensor, options: options, output: output)
     socket?.close()
+    do throws(SensorError) {
+        try pusher?.finish()
+    } catch {
+        failure = failure ?? error
+    }
     if let failure {
         console.error("agora sensor: \(failure)\n\(sensor.statistics.summary)")
         return 1
@@ -92,13 +109,17 @@ struct SensorOptions {
     var allFlows: Bool
     var facts: Bool
     var socket: String?
+    var push: SensorPushOptions?
     var maximumPackets = Int.max
 
     init(_ arguments: [String]) throws(CommandLineArguments.UsageError) {
         let options: CommandLineArguments
         do {
             options = try CommandLineArguments(
-                arguments, valued: ["pcap", "interface", "blocklist", "output", "socket", "max-packets"],
+                arguments,
+                valued: [
+                    "pcap", "interface", "blocklist", "output", "socket", "max-packets", "push", "datasource", "token",
+                ],
                 flags: ["all-flows"])
         } catch let error as CommandLineArguments.UsageError {
             throw error
@@ -126,6 +147,7 @@ struct SensorOptions {
         if socket != nil && facts {
             throw .init(message: "--socket takes EVE lines; leave out --output facts")
         }
+        push = try SensorPushOptions(options, facts: facts, socket: socket)
         if let text = options[option: "max-packets"] {
             guard let number = Int(text), number > 0 else {
                 throw .init(message: "invalid --max-packets \(text); give a positive whole number")

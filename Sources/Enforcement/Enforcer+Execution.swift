@@ -31,7 +31,10 @@ extension Enforcer {
                 emit(.massActionHeld(policy: policy, actionIDs: round.map(\.id), reason: objection.description))
                 continue
             }
-            for record in round {
+            // Blocks run first, because a host's nftables drop takes effect in milliseconds while
+            // a cloud API response such as a quarantine may take seconds.
+            let ordered = round.filter { $0.response == .block } + round.filter { $0.response != .block }
+            for record in ordered {
                 let decision = decisions[record.id] ?? GuardDecision(.act, .allowed, "every check passed")
                 try await execute(record, actor: approvalActor(approval), decision: decision)
             }

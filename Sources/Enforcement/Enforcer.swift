@@ -82,8 +82,13 @@ public actor Enforcer {
 
         var created: [ActionRecord] = []
         var usedEvidence: Set<String> = []
-        for call in calls {
-            let intent = ActionIntent(call: call)
+        let current = inventory()
+        // Blocks are written and decided first because they also run first.
+        let blocks = calls.filter { ActionIntent(call: $0).response == .block }
+        let others = calls.filter { ActionIntent(call: $0).response != .block }
+        for call in blocks + others {
+            var intent = ActionIntent(call: call)
+            attributeBlock(&intent, inventory: current)
             if try ledger.rowIsLive(intent.key) == true {
                 // The engine derived a row again that it never retracted: after a restart, or
                 // in a refresh that changed nothing for this row.

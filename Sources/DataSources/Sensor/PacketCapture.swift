@@ -7,6 +7,7 @@ public enum SensorError: Error, Hashable, Sendable, CustomStringConvertible {
     case unsupportedLinkType(source: String, linkType: Int32, name: String)
     case readFailed(source: String, message: String)
     case socketFailed(path: String, message: String)
+    case pushFailed(url: String, message: String)
 
     public var description: String {
         switch self {
@@ -21,6 +22,9 @@ public enum SensorError: Error, Hashable, Sendable, CustomStringConvertible {
             return "reading \(source) failed: \(message)"
         case .socketFailed(let path, let message):
             return "writing EVE lines to unix socket \(path) failed: \(message); start the listener first"
+        case .pushFailed(let url, let message):
+            return "posting EVE lines to \(url) failed: \(message); check the server URL, that the data source "
+                + "uses the ids driver, and the token"
         }
     }
 }
@@ -64,8 +68,10 @@ public final class PacketCapture {
         return try PacketCapture(handle: opened, source: path, isLive: false)
     }
 
-    /// Opens a live capture on interface `name`, without promiscuous mode, returning packets at
-    /// least every `timeoutMilliseconds` so a caller can stop between them.
+    /// Opens a live capture on interface `name`, without promiscuous mode, in libpcap's immediate
+    /// mode: each packet is handed over as it arrives instead of when a kernel buffer block fills
+    /// or times out, so an alert leaves the sensor within milliseconds of its packet.
+    /// `timeoutMilliseconds` bounds how long a read waits on a quiet link, so a caller can stop.
     public static func open(
         interface name: String, snapshotLength: Int32 = 262_144, timeoutMilliseconds: Int32 = 200
     ) throws(SensorError) -> PacketCapture {
@@ -76,6 +82,7 @@ public final class PacketCapture {
         pcap_set_snaplen(created, snapshotLength)
         pcap_set_promisc(created, 0)
         pcap_set_timeout(created, timeoutMilliseconds)
+        pcap_set_immediate_mode(created, 1)
         let status = pcap_activate(created)
         if status < 0 {
             let message = String(cString: pcap_geterr(created))

@@ -5,7 +5,7 @@ import Foundation
 /// from and to their members. No other table is read or changed.
 ///
 /// The table is created on first use. A batch of addresses costs one `nft -f -` process for the
-/// update, two `nft -j list set` reads (before and after) and one `conntrack -L` per address
+/// update, two `nft -j list table` reads (before and after) and one `conntrack -L` per address
 /// family, plus two `conntrack -D` for each address that has tracked connections.
 public final class NftablesBackend: ActionBackend, @unchecked Sendable {
     public let name = "nftables"
@@ -37,20 +37,29 @@ public final class NftablesBackend: ActionBackend, @unchecked Sendable {
 
     /// Blocks many addresses in one nft transaction, then ends their tracked connections and
     /// reads both sets back. Addresses already blocked are left as they are, timeout included.
+    /// On first use the table setup goes into the same transaction, so the drop takes one nft
+    /// process after the listing.
     public func apply(batch addresses: [String], timeoutSeconds: Int?) async -> BackendResult {
         var collector = ResultCollector()
         do {
             let parsed = try canonicalize(addresses)
-            try await ensureTable()
-            let present = try await members()
+            let ready = lock.withLock { tableReady }
+            // Before the first setup the table may not exist, and then nothing is blocked yet. A
+            // listing that failed for another reason makes the update below fail too.
+            let present = ready ? try await members() : ((try? await members()) ?? [])
             let missing = parsed.filter { !present.contains($0.address) }
             for entry in parsed where present.contains(entry.address) {
                 collector.notes.append("\(entry.address) is already blocked")
             }
-            guard !missing.isEmpty else { return collector.result() }
+            guard !missing.isEmpty else {
+                try await ensureTable()
+                return collector.result()
+            }
 
-            let script = NftablesScript.add(missing, timeoutSeconds: timeoutSeconds)
+            var script = ready ? "" : NftablesScript.setup()
+            script += NftablesScript.add(missing, timeoutSeconds: timeoutSeconds)
             try await runner.checkAsync("nft", ["-f", "-"], input: Data(script.utf8))
+            lock.withLock { tableReady = true }
             try await ConntrackFlush(runner: runner).flush(missing)
 
             let after = try await members()
@@ -124,15 +133,12 @@ public final class NftablesBackend: ActionBackend, @unchecked Sendable {
         return collector.result()
     }
 
-    /// Reads the canonical addresses in both sets with `nft -j list set`.
+    /// Reads the canonical addresses in both sets with one `nft -j list table`, which lists Agora's
+    /// table with its sets and their elements. The table holds only `blocked4` and `blocked6`.
     public func members() async throws -> Set<String> {
-        var result = Set<String>()
-        for set in [NftablesScript.ipv4Set, NftablesScript.ipv6Set] {
-            let arguments = ["-j", "list", "set", NftablesScript.family, NftablesScript.table, set]
-            let output = try await runner.checkAsync("nft", arguments)
-            result.formUnion(try NftablesListing.elements(output.stdout, command: runner.describe("nft", arguments)))
-        }
-        return result
+        let arguments = ["-j", "list", "table", NftablesScript.family, NftablesScript.table]
+        let output = try await runner.checkAsync("nft", arguments)
+        return try NftablesListing.elements(output.stdout, command: runner.describe("nft", arguments))
     }
 
     private func canonicalize(_ addresses: [String]) throws -> [(address: String, isIPv6: Bool)] {

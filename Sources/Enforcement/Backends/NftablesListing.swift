@@ -1,6 +1,7 @@
 import Foundation
 
-/// Reads the elements of a set from `nft -j list set` output (nftables JSON schema version 1).
+/// Reads the elements of sets from `nft -j list set` or `nft -j list table` output (nftables
+/// JSON schema version 1).
 enum NftablesListing {
     /// Returns the canonical addresses of every set in the listing. An element is either a bare
     /// value or an object `{"elem": {"val": ..., "timeout": ..., "expires": ...}}` when it has a timeout.
