@@ -91,12 +91,6 @@ extension OpenStackFlowTests {
                 "name": .string("agora-bystander-\(suffix)"), "imageRef": .string(image), "flavorRef": flavor["id"]!,
                 "networks": [["uuid": .string(networkID)]],
             ])
-        defer {
-            Task {
-                try? await nova.deleteServer(infected)
-                try? await nova.deleteServer(bystander)
-            }
-        }
         let groupsBefore = try await neutron.showPort(portID)["security_groups"]
 
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("agora-osflow-\(suffix)")
@@ -145,5 +139,8 @@ extension OpenStackFlowTests {
         #expect(released.json["results"]?.arrayValue?.count == 2)
         #expect(try await neutron.showPort(portID)["security_groups"] == groupsBefore)
         #expect(try await nova.server(infected)["status"] == "ACTIVE")
+        launcher.stop()
+        try? await nova.deleteServer(infected)
+        try? await nova.deleteServer(bystander)
     }
 }

@@ -24,7 +24,6 @@ struct RealCloudServeTests {
         let neutron = NeutronClient(session: session)
         let nova = NovaClient(session: session)
         let cloud = try await TwoServers.make(neutron: neutron, nova: nova)
-        defer { Task { await cloud.remove(nova: nova) } }
 
         let directory = try TestSupport.temporaryDirectory()
         let clouds = directory.appendingPathComponent("clouds.yaml")
@@ -117,6 +116,8 @@ struct RealCloudServeTests {
         #expect(released.status == 0, "\(released.standardError)")
         #expect(try await neutron.showPort(cloud.port)["security_groups"] == cloud.groupsBefore)
         #expect(try await nova.server(cloud.infected)["status"] == "ACTIVE")
+        server.stop()
+        await cloud.remove(nova: nova)
     }
 }
 
