@@ -33,9 +33,8 @@ struct HTTPResult: Sendable {
     var results: [JSON] { json["results"]?.arrayValue ?? [] }
 }
 
-/// A small client for the server under test, over real HTTP on loopback. Every request
-/// states its Content-Type, because URLSession adds a form type to a body that has none;
-/// requests without one go through `curl` instead.
+/// A small client for the server under test, over real HTTP on loopback. Every request with a
+/// body states its Content-Type. Requests that must send none go through `curl`.
 struct HTTPClient: Sendable {
     let baseURL: String
     var token: String?
@@ -49,7 +48,7 @@ struct HTTPClient: Sendable {
         self.init(baseURL: server.baseURL, token: token ?? server.adminToken)
     }
 
-    /// A client of the same server that sends `token` instead.
+    /// Returns a client of the same server that sends `token` instead.
     func with(token: String?) -> HTTPClient { HTTPClient(baseURL: baseURL, token: token) }
 
     private static let session: URLSession = {
@@ -138,6 +137,14 @@ struct StoredState: Equatable, CustomStringConvertible {
 
     var description: String {
         listings.keys.sorted().map { "\($0): \(listings[$0]!)" }.joined(separator: "\n")
+    }
+
+    /// Returns the listings that differ from `other`'s, both versions of each, for a failure message.
+    func differences(from other: StoredState) -> String {
+        let paths = Set(listings.keys).union(other.listings.keys).sorted()
+        return paths.filter { listings[$0] != other.listings[$0] }.map { path in
+            "\(path)\n  before: \(other.listings[path] ?? "none")\n  after:  \(listings[path] ?? "none")"
+        }.joined(separator: "\n")
     }
 
     /// JSON text with sorted keys and sorted `results`, so that order alone never differs.
