@@ -152,3 +152,19 @@ final class AgoraProcess: @unchecked Sendable {
         throw ServerError.startFailed("found no free port on 127.0.0.1")
     }
 }
+
+/// Runs a child process without holding a thread of Swift's cooperative pool while it runs.
+/// Several tests run at once on few cores, and a blocked pool thread would stall them all.
+enum ChildProcess {
+    static func run(_ executable: String, _ arguments: [String]) async throws -> TestSupport.ProcessResult {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                do {
+                    continuation.resume(returning: try TestSupport.run(URL(fileURLWithPath: executable), arguments))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+}

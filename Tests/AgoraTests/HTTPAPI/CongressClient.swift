@@ -33,17 +33,17 @@ struct CongressClient {
     }
 
     /// Runs `openstack ... congress ARGUMENTS` and waits for it.
-    func run(_ arguments: String...) throws -> Output {
-        let result = try TestSupport.run(
-            URL(fileURLWithPath: Self.executable),
+    func run(_ arguments: String...) async throws -> Output {
+        let result = try await ChildProcess.run(
+            Self.executable,
             ["--os-auth-type", "none", "--os-endpoint", endpoint, "congress"] + arguments)
         return Output(status: result.status, standardOutput: result.standardOutput, standardError: result.standardError)
     }
 
     /// Runs a command that must succeed with `-f json` output and returns that output.
-    func json(_ arguments: String...) throws -> JSON {
-        let result = try TestSupport.run(
-            URL(fileURLWithPath: Self.executable),
+    func json(_ arguments: String...) async throws -> JSON {
+        let result = try await ChildProcess.run(
+            Self.executable,
             ["--os-auth-type", "none", "--os-endpoint", endpoint, "congress"] + arguments + ["-f", "json"])
         let output = Output(
             status: result.status, standardOutput: result.standardOutput, standardError: result.standardError)

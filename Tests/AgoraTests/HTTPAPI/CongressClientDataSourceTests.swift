@@ -19,7 +19,7 @@ struct CongressClientDataSourceTests {
         }
         let cli = CongressClient(server)
 
-        let created = try cli.json(
+        let created = try await cli.json(
             "datasource", "create", "push", "feed", "--config", "tables=t:a;b", "--description", "pushed rows")
         #expect(created["name"] == "feed")
         #expect(created["driver"] == "push")
@@ -27,28 +27,28 @@ struct CongressClientDataSourceTests {
         #expect(created["config"] == ["tables": "t:a;b"])
         let id = try #require(created["id"]?.stringValue)
 
-        let listed = try cli.json("datasource", "list")
+        let listed = try await cli.json("datasource", "list")
         let row = listed.arrayValue?.first { $0["name"] == "feed" }
         #expect(row?["id"] == .string(id))
         #expect(row?["driver"] == "push")
         #expect(row?["enabled"] == true)
         #expect(listed.arrayValue?.contains { $0["name"] == "simulated" } == true)
 
-        let refreshed = try cli.run("datasource", "request-refresh", "feed")
+        let refreshed = try await cli.run("datasource", "request-refresh", "feed")
         #expect(refreshed.status == 0, "\(refreshed.standardError)")
 
-        let secret = try cli.run(
+        let secret = try await cli.run(
             "datasource", "create", "push", "leaky", "--config", "tables=t:a", "--config", "password=x1y2z3")
         #expect(secret.status != 0)
         #expect(secret.standardError.contains("password"), "\(secret.standardError)")
         #expect(!secret.standardError.contains("x1y2z3"))
-        let unknown = try cli.run("datasource", "create", "warp", "fast")
+        let unknown = try await cli.run("datasource", "create", "warp", "fast")
         #expect(unknown.status != 0)
 
-        let deleted = try cli.run("datasource", "delete", "feed")
+        let deleted = try await cli.run("datasource", "delete", "feed")
         #expect(deleted.status == 0, "\(deleted.standardError)")
         #expect(try await HTTPClient(server).get("/v1/data-sources/feed").status == 404)
-        let names = try cli.json("datasource", "list").arrayValue?.compactMap { $0["name"]?.stringValue }
+        let names = try await cli.json("datasource", "list").arrayValue?.compactMap { $0["name"]?.stringValue }
         #expect(names == ["simulated"])
     }
 
@@ -60,37 +60,37 @@ struct CongressClientDataSourceTests {
             server.removeDataDirectory()
         }
         let cli = CongressClient(server)
-        #expect(try cli.run("datasource", "create", "push", "feed", "--config", "tables=t:a;b").status == 0)
+        #expect(try await cli.run("datasource", "create", "push", "feed", "--config", "tables=t:a;b").status == 0)
 
-        let updated = try cli.run("datasource", "row", "update", "feed", "t", #"[["x", 1], ["y", 2]]"#)
+        let updated = try await cli.run("datasource", "row", "update", "feed", "t", #"[["x", 1], ["y", 2]]"#)
         #expect(updated.status == 0, "\(updated.standardError)")
         #expect(updated.standardOutput.isEmpty)
 
-        let rows = try cli.json("datasource", "row", "list", "feed", "t")
+        let rows = try await cli.json("datasource", "row", "list", "feed", "t")
         let pairs = Set(
             rows.arrayValue?.compactMap { row in row["a"]?.stringValue.map { "\($0)=\(row["b"]?.intValue ?? -1)" } }
                 ?? [])
         #expect(pairs == ["x=1", "y=2"])
 
-        let replaced = try cli.run("datasource", "row", "update", "feed", "t", #"[["z", 3]]"#)
+        let replaced = try await cli.run("datasource", "row", "update", "feed", "t", #"[["z", 3]]"#)
         #expect(replaced.status == 0)
-        #expect(try cli.json("datasource", "row", "list", "feed", "t") == [["a": "z", "b": 3]])
-        let bad = try cli.run("datasource", "row", "update", "feed", "t", #"[["only one column"]]"#)
+        #expect(try await cli.json("datasource", "row", "list", "feed", "t") == [["a": "z", "b": 3]])
+        let bad = try await cli.run("datasource", "row", "update", "feed", "t", #"[["only one column"]]"#)
         #expect(bad.status != 0)
-        #expect(try cli.json("datasource", "row", "list", "feed", "t") == [["a": "z", "b": 3]])
+        #expect(try await cli.json("datasource", "row", "list", "feed", "t") == [["a": "z", "b": 3]])
 
-        #expect(try cli.json("datasource", "table", "list", "feed") == [["id": "t"]])
-        #expect(try cli.json("datasource", "table", "show", "feed", "t") == ["id": "t"])
-        #expect(try cli.run("datasource", "table", "show", "feed", "nosuch").status != 0)
-        let columns = try cli.json("datasource", "table", "schema", "show", "feed", "t")
+        #expect(try await cli.json("datasource", "table", "list", "feed") == [["id": "t"]])
+        #expect(try await cli.json("datasource", "table", "show", "feed", "t") == ["id": "t"])
+        #expect(try await cli.run("datasource", "table", "show", "feed", "nosuch").status != 0)
+        let columns = try await cli.json("datasource", "table", "schema", "show", "feed", "t")
         #expect(columns.arrayValue?.compactMap { $0["name"]?.stringValue } == ["a", "b"])
 
-        let status = try cli.json("datasource", "status", "show", "feed")
+        let status = try await cli.json("datasource", "status", "show", "feed")
         #expect(status["initialized"] == "True")
         #expect(status["last_error"] == "None")
         #expect(status["number_of_updates"]?.stringValue != nil)
 
-        let servers = try cli.json("datasource", "row", "list", "simulated", "nova:servers")
+        let servers = try await cli.json("datasource", "row", "list", "simulated", "nova:servers")
         #expect(servers.arrayValue?.count == 6)
         let web = servers.arrayValue?.first { $0["name"] == "web-1" }
         #expect(web?["status"] == "ACTIVE")
@@ -105,18 +105,18 @@ struct CongressClientDataSourceTests {
         }
         let cli = CongressClient(server)
         let http = HTTPClient(server)
-        #expect(try cli.run("datasource", "create", "push", "feed", "--config", "tables=t:a;b").status == 0)
+        #expect(try await cli.run("datasource", "create", "push", "feed", "--config", "tables=t:a;b").status == 0)
 
-        let actions = try cli.run("datasource", "actions", "show", "simulated")
+        let actions = try await cli.run("datasource", "actions", "show", "simulated")
         Self.expectClientFormattingFailure(actions)
-        let actionReply = try http.curl("GET", "/v1/data-sources/simulated/actions", body: nil, contentType: nil)
+        let actionReply = try await http.curl("GET", "/v1/data-sources/simulated/actions", body: nil, contentType: nil)
         #expect(actionReply.status == 200)
         let quarantine = actionReply.results.first { $0["name"] == "agora:quarantine" }
         #expect(quarantine?["args"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["vm", "source_ip"])
 
-        let schema = try cli.run("datasource", "schema", "show", "feed")
+        let schema = try await cli.run("datasource", "schema", "show", "feed")
         Self.expectClientFormattingFailure(schema)
-        let schemaReply = try http.curl("GET", "/v1/data-sources/feed/schema", body: nil, contentType: nil)
+        let schemaReply = try await http.curl("GET", "/v1/data-sources/feed/schema", body: nil, contentType: nil)
         #expect(schemaReply.status == 200)
         #expect(
             schemaReply.json["tables"] == [
@@ -126,9 +126,9 @@ struct CongressClientDataSourceTests {
                 ]
             ])
 
-        let driverSchema = try cli.run("driver", "schema", "show", "nova")
+        let driverSchema = try await cli.run("driver", "schema", "show", "nova")
         Self.expectClientFormattingFailure(driverSchema)
-        let driverReply = try http.curl("GET", "/v1/system/drivers/nova", body: nil, contentType: nil)
+        let driverReply = try await http.curl("GET", "/v1/system/drivers/nova", body: nil, contentType: nil)
         #expect(driverReply.status == 200)
         let servers = driverReply.json["tables"]?.arrayValue?.first { $0["table_id"] == "servers" }
         #expect(servers?["columns"]?.arrayValue?.first?["name"] == "id")
@@ -143,16 +143,16 @@ struct CongressClientDataSourceTests {
         }
         let cli = CongressClient(server)
 
-        let listed = try cli.json("driver", "list")
+        let listed = try await cli.json("driver", "list")
         let ids = Set(listed.arrayValue?.compactMap { $0["id"]?.stringValue } ?? [])
         #expect(ids.isSuperset(of: ["push", "ids", "blocklist", "nova", "neutronv2", "simulated"]))
         #expect(listed.arrayValue?.allSatisfy { $0["description"]?.stringValue?.isEmpty == false } == true)
 
-        let push = try cli.json("driver", "config", "show", "push")
+        let push = try await cli.json("driver", "config", "show", "push")
         #expect(push["id"] == "push")
         #expect(push["config"] == ["tables": "required"])
         #expect(push["tables"] == nil)
-        #expect(try cli.run("driver", "config", "show", "warp").status != 0)
+        #expect(try await cli.run("driver", "config", "show", "warp").status != 0)
     }
 
     /// Checks that a command failed in the client's own output formatting, after the request.

@@ -100,13 +100,13 @@ struct HTTPClient: Sendable {
     }
 
     /// Sends a request through `curl`, which can leave out Content-Type (`-H 'Content-Type:'`).
-    func curl(_ method: String, _ path: String, body: String?, contentType: String?) throws -> HTTPResult {
+    func curl(_ method: String, _ path: String, body: String?, contentType: String?) async throws -> HTTPResult {
         var arguments = ["-s", "-S", "-X", method, "-o", "-", "-w", "\n%{http_code}"]
         if let token { arguments += ["-H", "X-Auth-Token: \(token)"] }
         if let body { arguments += ["--data-binary", body] }
         arguments += ["-H", "Content-Type: \(contentType ?? "")"]
         arguments.append(baseURL + path)
-        let result = try TestSupport.run(URL(fileURLWithPath: "/usr/bin/curl"), arguments)
+        let result = try await ChildProcess.run("/usr/bin/curl", arguments)
         guard result.status == 0, let newline = result.standardOutput.lastIndex(of: "\n") else {
             throw URLError(.cannotConnectToHost)
         }

@@ -155,8 +155,8 @@ struct IncidentsHTTPTests {
 
         // The stream stays open, so curl reads it for three seconds and stops. The replay from
         // event 0 contains the incident that opened before the request.
-        let stream = try TestSupport.run(
-            URL(fileURLWithPath: "/usr/bin/curl"),
+        let stream = try await ChildProcess.run(
+            "/usr/bin/curl",
             ["-s", "-N", "--max-time", "3", "\(server.baseURL)/v1/events?last_event_id=0"])
         #expect(stream.standardOutput.contains("event: incident.opened"), "\(stream.standardOutput.prefix(500))")
         #expect(stream.standardOutput.contains("event: action.requested"))

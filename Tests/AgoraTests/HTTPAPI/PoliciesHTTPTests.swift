@@ -149,14 +149,14 @@ struct PoliciesHTTPTests {
         #expect(wrongType.status == 400)
         #expect(wrongType.errorMessage == "Unsupported Content-Type; must be 'application/json'")
 
-        let formType = try client.curl(
+        let formType = try await client.curl(
             "POST", "/v1/policies", body: #"{"name": "z"}"#, contentType: "application/x-www-form-urlencoded")
         #expect(formType.status == 400)
 
         #expect(try await StoredState.read(client) == before)
 
         // Without a Content-Type the body still reads as JSON, as Congress accepted it.
-        let untyped = try client.curl("POST", "/v1/policies", body: #"{"name": "untyped"}"#, contentType: nil)
+        let untyped = try await client.curl("POST", "/v1/policies", body: #"{"name": "untyped"}"#, contentType: nil)
         #expect(untyped.status == 201, "\(untyped.text)")
     }
 

@@ -146,17 +146,17 @@ struct ProjectScopeHTTPTests {
         }
         let keys = try await Self.setUp(server)
 
-        func stream(_ client: HTTPClient) throws -> String {
+        func stream(_ client: HTTPClient) async throws -> String {
             let arguments = [
                 "-s", "-N", "--max-time", "3", "-H", "X-Auth-Token: \(client.token ?? "")",
                 "\(server.baseURL)/v1/events?last_event_id=0",
             ]
-            return try TestSupport.run(URL(fileURLWithPath: "/usr/bin/curl"), arguments).standardOutput
+            return try await ChildProcess.run("/usr/bin/curl", arguments).standardOutput
         }
-        let seenByA = try stream(keys.viewerA)
+        let seenByA = try await stream(keys.viewerA)
         #expect(seenByA.contains("event: incident.opened"))
         #expect(seenByA.contains("event: action.held"))
-        let seenByB = try stream(keys.viewerB)
+        let seenByB = try await stream(keys.viewerB)
         #expect(!seenByB.contains("event: incident."), "\(seenByB.prefix(300))")
         #expect(!seenByB.contains("event: action."), "\(seenByB.prefix(300))")
         #expect(!seenByB.contains(CompromisedVMScenario.webAddress))
