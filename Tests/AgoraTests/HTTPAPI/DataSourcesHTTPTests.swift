@@ -110,6 +110,38 @@ struct DataSourcesHTTPTests {
         #expect(try await client.get(path).results.isEmpty)
     }
 
+    @Test("IDS events pushed over HTTP")
+    func idsEvents() async throws {
+        let server = try await AgoraProcess.start()
+        defer {
+            server.stop()
+            server.removeDataDirectory()
+        }
+        let client = HTTPClient(server)
+        #expect(
+            try await client.post("/v1/data-sources", ["name": "sensor", "driver": "ids", "config": [:]]).status == 201)
+
+        let lines = [
+            #"{"timestamp": "2026-01-01T00:00:00.000000+0000", "event_type": "flow", "src_ip": "10.10.1.11", "#
+                + #""src_port": 40000, "dest_ip": "203.0.113.9", "dest_port": 443, "proto": "TCP"}"#,
+            "not an EVE record",
+        ]
+        let pushed = try await client.send(
+            "POST", "/v1/data-sources/sensor/events", text: lines.joined(separator: "\n") + "\n",
+            contentType: "application/x-ndjson")
+        #expect(pushed.status == 200, "\(pushed.text)")
+        #expect(pushed.json["read"] == 2)
+
+        let packets = try await client.get("/v1/data-sources/sensor/tables/ip_packet/rows")
+        #expect(packets.results == [["data": ["10.10.1.11", "203.0.113.9"]]])
+        let status = try await client.get("/v1/data-sources/sensor/status")
+        #expect(status.json["records_rejected"] == 1)
+
+        let notIDS = try await client.send("POST", "/v1/data-sources/simulated/events", text: lines[0])
+        #expect(notIDS.status == 400)
+        #expect(try await client.send("POST", "/v1/data-sources/nosuch/events", text: lines[0]).status == 404)
+    }
+
     @Test("bad data source requests change nothing")
     func rejectedCreates() async throws {
         let server = try await AgoraProcess.start()
