@@ -22,18 +22,22 @@ final class AgoraProcess: @unchecked Sendable {
 
     /// Starts `agora serve --simulated-cloud` and waits until `/healthz` returns 200.
     ///
-    /// - Parameter dataDirectory: an existing data directory to serve, as after a crash; nil
-    ///   creates an empty one, which the caller removes with `removeDataDirectory()`.
-    static func start(auth: String = "noauth", dataDirectory: URL? = nil) async throws -> AgoraProcess {
+    /// - Parameters:
+    ///   - dataDirectory: an existing data directory to serve, as after a crash. Nil creates an
+    ///     empty one, which the caller removes with `removeDataDirectory()`.
+    ///   - environment: variables set for the server on top of the test's own, such as `OS_*`.
+    static func start(auth: String = "noauth", dataDirectory: URL? = nil, environment: [String: String] = [:])
+        async throws -> AgoraProcess
+    {
         let directory = try dataDirectory ?? TestSupport.temporaryDirectory()
         let port = try freeLoopbackPort()
-        let server = try AgoraProcess(directory: directory, port: port, auth: auth)
+        let server = try AgoraProcess(directory: directory, port: port, auth: auth, environment: environment)
         try await server.waitUntilHealthy()
         if auth == "token" { server.adminToken = try server.readAdminToken() }
         return server
     }
 
-    private init(directory: URL, port: UInt16, auth: String) throws {
+    private init(directory: URL, port: UInt16, auth: String, environment: [String: String]) throws {
         self.dataDirectory = directory
         self.port = port
         self.auth = auth
@@ -57,6 +61,7 @@ final class AgoraProcess: @unchecked Sendable {
         process.standardOutput = handle
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, given in given }
         try process.run()
     }
 
