@@ -118,6 +118,30 @@ struct RulesHTTPTests {
         #expect(try await StoredState.read(client) == before)
     }
 
+    @Test("rule body size limit")
+    func bodyLimit() async throws {
+        let server = try await AgoraProcess.start()
+        defer {
+            server.stop()
+            server.removeDataDirectory()
+        }
+        let client = HTTPClient(server)
+        #expect(try await client.post("/v1/policies", ["name": "wide"]).status == 201)
+
+        // 256 body literals are accepted; one more is rejected before it reaches the engine.
+        func rule(_ literals: Int) -> JSON {
+            .string("p\(literals)(x) :- " + (0..<literals).map { "q\($0)(x)" }.joined(separator: ", "))
+        }
+        #expect(try await client.post("/v1/policies/wide/rules", ["rule": rule(256)]).status == 201)
+        let before = try await StoredState.read(client)
+        let tooWide = try await client.post("/v1/policies/wide/rules", ["rule": rule(257)])
+        #expect(tooWide.status == 400, "\(tooWide.text.prefix(300))")
+        #expect(tooWide.errorMessage.contains("257 body literals"), "\(tooWide.errorMessage)")
+        let inPolicy = try await client.post("/v1/policies", ["name": "wide2", "rules": [["rule": rule(20_000)]]])
+        #expect(inPolicy.status == 400)
+        #expect(try await StoredState.read(client) == before)
+    }
+
     @Test("tables and rows of a policy")
     func tablesAndRows() async throws {
         let server = try await AgoraProcess.start()
