@@ -131,10 +131,13 @@ extension AgoraAPI {
                     status: 400, code: 1004,
                     message: "Simulate requires parameters: query, sequence, action_policy")
             }
-            let results = try service.engine.withRuntime { runtime throws(DatalogError) in
+            var results = try service.engine.withRuntime { runtime throws(DatalogError) in
                 try runtime.simulate(
                     query: query, policy: policy.name, sequence: sequence, actionPolicy: actionPolicy,
                     delta: request.flag("delta"))
+            }
+            if !request.principal.isAdmin {
+                results = results.filter { answerVisible($0, to: request.principal) }
             }
             var answer: [String: JSON] = ["result": .array(results.map { .string($0) })]
             if request.flag("trace") { answer["trace"] = .string("simulated \(results.count) answers") }
@@ -164,8 +167,13 @@ extension AgoraAPI {
         guard let query = request.parameter("query"), !query.isEmpty else {
             throw APIFailure.badRequest("explain needs ?query=ATOM, such as error(x, y, z, t, w)")
         }
-        let answers = try service.engine.withRuntime { runtime throws(DatalogError) in
+        var answers = try service.engine.withRuntime { runtime throws(DatalogError) in
             try runtime.explain(query, in: policy.name)
+        }
+        // NOTE: only the explained row is checked against the caller's project, not every row
+        // inside its proof.
+        if !request.principal.isAdmin {
+            answers = answers.filter { rowVisible($0.proof.values, to: request.principal) }
         }
         return .json([
             "results": .array(
@@ -237,6 +245,17 @@ extension AgoraAPI {
             if text == project || servers[text] == project { return true }
         }
         return false
+    }
+
+    /// Returns whether a non-admin may see one answer of simulate, given as text such as `p("vm-1", 2)`.
+    /// The answer's constants must pass `rowVisible`. An answer that does not parse is hidden.
+    func answerVisible(_ text: String, to principal: Principal) -> Bool {
+        guard let statement = try? Parser.parse(text).first else { return false }
+        var values: Row = []
+        for argument in statement.head.arguments {
+            if case .constant(let value) = argument.term { values.append(value) }
+        }
+        return rowVisible(values, to: principal)
     }
 
     /// The tables a policy's rules and facts mention, Congress's way: other policies' tables as

@@ -9,7 +9,7 @@ extension CatalogError {
         case .policyNotFound: return APIFailure(status: 404, code: 404, message: "Not Found::\(description)")
         case .ruleNotFound: return APIFailure(status: 404, code: 404, message: "Not Found::\(description)")
         case .nameMissing: return congress(1010, "A name must be provided when creating a policy", nil)
-        case .invalidName, .invalidKind, .invalidMode: return .badRequest(description)
+        case .invalidName, .invalidKind, .invalidMode, .ruleTooLarge: return .badRequest(description)
         case .abbreviationTooLong:
             return congress(
                 1022,

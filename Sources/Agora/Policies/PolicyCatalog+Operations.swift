@@ -132,7 +132,7 @@ public final class PolicyCatalog: @unchecked Sendable {
             description: description ?? "", ownerID: "user", kind: policyKind, mode: mode)
         var statements: [(LibraryPolicy.Rule, Rule)] = []
         for rule in rules {
-            let parsed = try Self.parseOne(rule.rule)
+            let parsed = try Self.parseNew(rule.rule)
             statements.append((rule, parsed))
         }
         let infos = statements.map { rule, statement in
@@ -239,6 +239,21 @@ public final class PolicyCatalog: @unchecked Sendable {
         return statements[0]
     }
 
+    /// The maximum number of body literals in a rule that a request may insert, far above what
+    /// policies use. Compiling a rule takes time that grows faster than linearly with its body
+    /// (2,000 literals took about 9 s through `agora serve`, debug build, two busy cores), and
+    /// the engine is locked meanwhile.
+    public static let maxBodyLiterals = 256
+
+    /// Parses the text of a rule to insert: one statement, with at most `maxBodyLiterals` body
+    /// literals. Rules already stored are read with `parseOne`, so that an old rule over the
+    /// limit can still be deleted.
+    static func parseNew(_ text: String) throws(CatalogError) -> Rule {
+        let rule = try parseOne(text)
+        if rule.body.count > maxBodyLiterals { throw .ruleTooLarge(literals: rule.body.count, limit: maxBodyLiterals) }
+        return rule
+    }
+
     /// Equal for rules with the same heads and the same set of body literals, as Congress compares them.
     static func identity(_ rule: Rule) -> String {
         rule.heads.map(\.description).joined(separator: ", ") + " :- "
@@ -249,7 +264,7 @@ public final class PolicyCatalog: @unchecked Sendable {
     public func addRule(
         _ text: String, to idOrName: String, name: String? = nil, comment: String? = nil, by actor: Actor
     ) throws(CatalogError) -> RuleInfo {
-        let statement = try Self.parseOne(text)
+        let statement = try Self.parseNew(text)
         lock.lock()
         defer { lock.unlock() }
         guard let policy = find(idOrName) else { throw .policyNotFound(idOrName) }

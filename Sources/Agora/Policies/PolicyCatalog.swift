@@ -80,6 +80,7 @@ public enum CatalogError: Error, Equatable, CustomStringConvertible {
     case ruleSyntax(DatalogError, text: String)
     case emptyRule
     case multipleRules(count: Int)
+    case ruleTooLarge(literals: Int, limit: Int)
     case ruleExists(id: String)
     case rulesNotPermitted(policy: String)
     case storage(String)
@@ -100,6 +101,8 @@ public enum CatalogError: Error, Equatable, CustomStringConvertible {
         case .ruleSyntax(let error, _): return "\(error)"
         case .emptyRule: return "Empty string passed. Not a valid rule"
         case .multipleRules(let count): return "Received \(count) statements; send one rule per request"
+        case .ruleTooLarge(let literals, let limit):
+            return "The rule has \(literals) body literals; the limit is \(limit). Split it into several rules"
         case .ruleExists(let id): return "Rule already exists with id \(id)"
         case .rulesNotPermitted(let policy): return "Rules not permitted on data-source policy \(policy)"
         case .storage(let message): return "The store refused the change: \(message)"

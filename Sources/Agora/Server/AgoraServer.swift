@@ -143,6 +143,19 @@ public final class AgoraServer: @unchecked Sendable {
         return .json(bytes: Array((body.text + "\n").utf8), status: healthy ? 200 : 503)
     }
 
+    /// Returns whether `principal` may see `event`. An action's event without a project takes
+    /// the project of the incident in its payload. Other events without a project reach only
+    /// admins, except data-source events, because data sources belong to no project.
+    static func eventVisible(_ event: AgoraEvent, to principal: Principal, service: AgoraService) -> Bool {
+        if principal.isAdmin { return true }
+        if let project = event.projectID { return principal.sees(project: project) }
+        if let incidentID = event.payload["incident_id"]?.stringValue {
+            guard let incident = try? service.incidents.store.incident(incidentID) else { return false }
+            return principal.sees(project: incident.projectID)
+        }
+        return event.kind.hasPrefix("datasource.")
+    }
+
     /// `GET /v1/events`: every event the caller may see, as server-sent events, starting after
     /// `Last-Event-ID` when the client sends one.
     private func events(_ request: HTTP.HTTPRequest) throws -> HTTP.HTTPResponse {
@@ -150,10 +163,11 @@ public final class AgoraServer: @unchecked Sendable {
         let bus = service.events
         let kinds = Set(request.queryValues("kind"))
         let resumeAfter = (request.lastEventID ?? request.queryValue("last_event_id")).flatMap { Int64($0) }
+        let service = self.service
         return .eventStream { stream in
             let visible: @Sendable (AgoraEvent) -> Bool = { event in
-                (kinds.isEmpty || kinds.contains(event.kind))
-                    && (event.projectID == nil || principal.sees(project: event.projectID))
+                guard kinds.isEmpty || kinds.contains(event.kind) else { return false }
+                return Self.eventVisible(event, to: principal, service: service)
             }
             let send: @Sendable (AgoraEvent) -> Void = { event in
                 guard visible(event) else { return }

@@ -26,6 +26,11 @@ public struct TokenAuthenticator: Authenticator {
 
     public func principal(token: String?) -> Principal? {
         guard let token, !token.isEmpty, let record = try? tokens.lookup(plaintext: token) else { return nil }
+        // One write a minute per key at most keeps `last_used_at` useful without a write on
+        // every request. A failed write loses only that timestamp, so it does not fail the request.
+        if record.lastUsedAt.map({ Date().timeIntervalSince($0) >= 60 }) ?? true {
+            try? tokens.markUsed(id: record.id)
+        }
         return Principal(user: record.name, projectID: record.projectID, roles: [record.role.rawValue])
     }
 }

@@ -40,7 +40,10 @@ extension AgoraService {
         }
         try catalog.load()
         var configs = try sourcePersistence?.loadDataSources() ?? []
-        for config in configuration.dataSources where !configs.contains(where: { $0.name == config.name }) {
+        for var config in configuration.dataSources where !configs.contains(where: { $0.name == config.name }) {
+            // The store does not keep data sources of the configuration file, so their id comes
+            // from their name. A random one would change on every start.
+            config.id = Self.configuredSourceID(name: config.name)
             configs.append(config)
         }
         // Inventory and evidence first, so that feeds are checked against the cloud's own networks.
@@ -102,6 +105,27 @@ extension AgoraService {
             }
             return networks
         }
+    }
+
+    /// Makes the id of a data source that the configuration file defines: a version 8 UUID
+    /// (RFC 9562) from the first 128 bits of the SHA-256 of its name, with the version and
+    /// variant bits set.
+    static func configuredSourceID(name: String) -> String {
+        var digits = Array(SHA256.hexDigest("agora data source " + name).prefix(32))
+        digits[12] = "8"
+        let variant = Int(String(digits[16]), radix: 16)! & 0x3 | 0x8
+        digits[16] = Character(String(variant, radix: 16))
+        let text = String(digits)
+        let cuts = [8, 12, 16, 20]
+        var parts: [Substring] = []
+        var start = text.startIndex
+        for cut in cuts {
+            let end = text.index(text.startIndex, offsetBy: cut)
+            parts.append(text[start..<end])
+            start = end
+        }
+        parts.append(text[start...])
+        return parts.joined(separator: "-")
     }
 
     private func startSampler() {

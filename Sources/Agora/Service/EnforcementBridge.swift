@@ -122,9 +122,14 @@ public final class EnforcementBridge: @unchecked Sendable {
         case .action(let step, let record):
             linkIncident(record)
             updateIncident(step, record)
+            // Policies name the VM, not its project, so the project usually comes from the VM's
+            // open incident. The event stream shows non-admins only events of their projects.
+            let incident = record.target.vmID.flatMap {
+                try? service.incidents.store.active(policy: record.policy, vmID: $0)
+            }
             service.events.publish(
                 AgoraEvent(
-                    kind: "action.\(step.kind.rawValue)", projectID: record.target.projectID,
+                    kind: "action.\(step.kind.rawValue)", projectID: record.target.projectID ?? incident?.projectID,
                     payload: ActionJSON.json(record, events: [step])))
             service.metrics?.increment(
                 "agora_action_steps_total", labels: "kind=\"\(step.kind.rawValue)\"",
