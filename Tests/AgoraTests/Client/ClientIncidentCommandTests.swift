@@ -7,12 +7,12 @@ import Testing
         let server = try await AgoraServerProcess()
         defer { server.stop() }
         let url = server.url
-        let incident = try await CompromisedVMScenario.openIncident(on: server)
+        let incident = try await ClientScenario.openIncident(on: server)
 
         let list = try ClientRun.agora(["incident", "list", "--state", "open"], url: url)
         #expect(list.standardOutput.contains(incident))
         #expect(list.standardOutput.contains("web-1"))
-        #expect(list.standardOutput.contains(CompromisedVMScenario.blocklisted))
+        #expect(list.standardOutput.contains(ClientScenario.blocklisted))
         let resolvedOnly = try ClientRun.json(["incident", "list", "--state", "resolved"], url: url)
         #expect(resolvedOnly["results"] == [])
 
@@ -23,7 +23,7 @@ import Testing
         #expect(shown.status == 0)
         let text = shown.standardOutput
         #expect(text.contains("evidence:"))
-        #expect(text.contains("ids:ip_packet(\"\(CompromisedVMScenario.vmAddress)\""))
+        #expect(text.contains("ids:ip_packet(\"\(ClientScenario.vmAddress)\""))
         #expect(text.contains("proof:\n  error("))
         #expect(text.contains("    vm_contact("), "the proof tree is indented by depth")
         #expect(text.contains("seen by the on-call"))
@@ -62,12 +62,12 @@ import Testing
         let server = try await AgoraServerProcess()
         defer { server.stop() }
         let url = server.url
-        _ = try await CompromisedVMScenario.openIncident(on: server)
+        _ = try await ClientScenario.openIncident(on: server)
 
         let rows = try ClientRun.agora(["row", "list", "compromised_vm", "error"], url: url)
         #expect(rows.status == 0)
         #expect(rows.standardOutput.contains("COL0"))
-        #expect(rows.standardOutput.contains(CompromisedVMScenario.vmAddress))
+        #expect(rows.standardOutput.contains(ClientScenario.vmAddress))
         let traced = try ClientRun.json(["row", "list", "compromised_vm", "error", "--trace"], url: url)
         #expect(traced["trace"] != nil)
         #expect(traced["results"]?.arrayValue?.count == 1)
@@ -84,7 +84,7 @@ import Testing
         #expect(sources.standardOutput.contains("tables=ip_packet:src_ip;dst_ip,ip_blacklist:ip"))
         let packets = try ClientRun.agora(["datasource", "row", "list", "ids", "ip_packet"], url: url)
         #expect(packets.standardOutput.hasPrefix("SRC_IP"), "\(packets.standardOutput)")
-        #expect(packets.standardOutput.contains(CompromisedVMScenario.blocklisted))
+        #expect(packets.standardOutput.contains(ClientScenario.blocklisted))
         let schema = try ClientRun.agora(["datasource", "schema", "ids"], url: url)
         #expect(schema.standardOutput.contains("src_ip, dst_ip"))
         let status = try ClientRun.json(["datasource", "status", "simulated"], url: url)

@@ -18,7 +18,7 @@ import Testing
     @Test func watchPrintsEventsAndReconnects() async throws {
         let server = try await AgoraServerProcess()
         defer { server.stop() }
-        let incident = try await CompromisedVMScenario.openIncident(on: server)
+        let incident = try await ClientScenario.openIncident(on: server)
 
         let watcher = try AgoraChild(["watch", "--kind", "incident.noted"], url: server.url)
         defer { watcher.stop() }
@@ -36,7 +36,7 @@ import Testing
     @Test func watchJSONStopsAfterCount() async throws {
         let server = try await AgoraServerProcess()
         defer { server.stop() }
-        let incident = try await CompromisedVMScenario.openIncident(on: server)
+        let incident = try await ClientScenario.openIncident(on: server)
 
         let watcher = try AgoraChild(
             ["watch", "--kind", "incident.noted", "--format", "json", "--count", "1"], url: server.url)

@@ -4,7 +4,7 @@ import Testing
 /// The compromised-VM case, set up through the client commands. It makes the `compromised_vm`
 /// library policy in approve mode and a push data source `ids` with the IDS tables. A packet
 /// from the simulated VM `web-1` (10.10.1.11) to a blocklisted address then opens one incident.
-enum CompromisedVMScenario {
+enum ClientScenario {
     static let vmAddress = "10.10.1.11"
     static let blocklisted = "203.0.113.66"
 
