@@ -44,6 +44,7 @@ public final class AgoraAPI: @unchecked Sendable {
         case "incidents": return try incidents(request, Array(rest.dropFirst()))
         case "actions": return try actions(request, Array(rest.dropFirst()))
         case "librarypolicies": return try library(request, Array(rest.dropFirst()))
+        case "tokens": return try tokens(request, Array(rest.dropFirst()))
         case "whoami": return whoami(request)
         default: throw APIFailure.notFound("no resource /\(path.joined(separator: "/"))")
         }
