@@ -200,7 +200,8 @@ extension DashboardTests {
             let session = try await DashboardSession.open(as: .viewer)
             defer { session.close() }
             #expect(try await session.count("#incident-rows tr") == 1)
-            #expect(try await session.text("#approval-badge") == "1 incident waits for approval")
+            try await session.page.waitFor(
+                "document.getElementById('approval-badge').textContent === '1 incident waits for approval'")
 
             try await session.show("/incidents/\(session.incidentID)", section: "incidents")
             #expect(try await session.count(".proof-tree .proof-node") > 0)

@@ -73,7 +73,15 @@ struct DashboardSession {
     /// Shows the page at `route` (such as `/incidents/inc-1`) and waits until it has rendered its data.
     func show(_ route: String, section: String) async throws {
         try await page.evaluate("document.getElementById('main').removeAttribute('data-ready')")
-        try await page.evaluate("location.hash = \(jsString("#" + route))")
+        // Setting the hash it already has fires no hashchange, so the test fires one to render again.
+        try await page.evaluate(
+            """
+            (() => {
+                const hash = \(jsString("#" + route));
+                if (location.hash === hash) window.dispatchEvent(new HashChangeEvent('hashchange'));
+                else location.hash = hash;
+            })()
+            """)
         try await waitUntilReady(section)
     }
 

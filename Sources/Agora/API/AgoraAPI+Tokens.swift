@@ -44,7 +44,7 @@ extension AgoraAPI {
     /// Checks the body of `POST /v1/tokens`: `name` (required), `role` (default viewer), `project_id`.
     private func newTokenFields(_ body: [String: JSON]) throws(APIFailure) -> (String, TokenRole, String?) {
         guard let name = body["name"]?.stringValue?.trimmingCharacters(in: .whitespaces), !name.isEmpty else {
-            throw .badRequest("an API key needs {\"name\": \"...\"}")
+            throw .badRequest("the key name is missing; send {\"name\": \"...\"}")
         }
         guard name.count <= Self.maximumTokenNameLength else {
             throw .badRequest("the key name is \(name.count) characters; the maximum is \(Self.maximumTokenNameLength)")
@@ -52,7 +52,7 @@ extension AgoraAPI {
         let roleText = body["role"]?.stringValue ?? TokenRole.viewer.rawValue
         guard let role = TokenRole(rawValue: roleText) else {
             let roles = TokenRole.allCases.map(\.rawValue).joined(separator: ", ")
-            throw .badRequest("unknown role \(roleText); use \(roles)")
+            throw .badRequest("invalid role \(roleText); use \(roles)")
         }
         var projectID: String?
         switch body["project_id"] {
@@ -63,7 +63,7 @@ extension AgoraAPI {
         return (name, role, projectID)
     }
 
-    /// A key as the API shows it: everything but the hash.
+    /// Returns the key as the API shows it: everything but the hash.
     static func tokenJSON(_ record: TokenRecord) -> JSON { .object(tokenMembers(record)) }
 
     private static func tokenMembers(_ record: TokenRecord) -> [String: JSON] {
