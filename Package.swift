@@ -42,6 +42,6 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "AgoraTests", dependencies: ["Agora", "Datalog", "AgoraCLI", "LiveCloudSupport"]),
         // Browser tests of the dashboard; see the header of Tests/DashboardTests/DashboardTests.swift.
-        .testTarget(name: "DashboardTests", exclude: ["Fixtures"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Agora", "Store"]),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import Store
 import Testing
 
 /// A dashboard target, a headless browser and one page, signed in with one role's token.
@@ -12,11 +13,24 @@ struct DashboardSession {
     let target: DashboardTarget
     let browser: Browser
     let page: BrowserPage
+    /// The incident that `web-1`'s infection opened before sign-in, when `infect` was set.
+    let incidentID: String
 
     /// Starts the target and the browser, sets the viewport and, unless `role` is nil, signs in through
-    /// the login page.
-    static func open(as role: Role? = .admin, width: Int = 1280, height: Int = 800) async throws -> DashboardSession {
-        let target = try DashboardTarget.start()
+    /// the login page. With `infect`, `web-1` contacts a blocklisted address first, so an incident with
+    /// a held quarantine is open when the page loads. `seed` writes to the store before the service starts.
+    static func open(
+        as role: Role? = .admin, width: Int = 1280, height: Int = 800, infect: Bool = true,
+        seed: ((any Database) throws -> Void)? = nil
+    ) async throws -> DashboardSession {
+        let target = try await DashboardTarget.start(seed: seed)
+        var incidentID = ""
+        do {
+            if infect { incidentID = try await target.infect() }
+        } catch {
+            target.stop()
+            throw error
+        }
         let browser: Browser
         do {
             browser = try Browser.launch()
@@ -28,7 +42,7 @@ struct DashboardSession {
         let session: DashboardSession
         do {
             let page = try await browser.newPage()
-            session = DashboardSession(target: target, browser: browser, page: page)
+            session = DashboardSession(target: target, browser: browser, page: page, incidentID: incidentID)
             try await page.setViewport(width: width, height: height)
             try await page.navigate(target.dashboardURL)
             if let role { try await session.signIn(token: session.token(for: role)) }
@@ -59,7 +73,15 @@ struct DashboardSession {
     /// Shows the page at `route` (such as `/incidents/inc-1`) and waits until it has rendered its data.
     func show(_ route: String, section: String) async throws {
         try await page.evaluate("document.getElementById('main').removeAttribute('data-ready')")
-        try await page.evaluate("location.hash = \(jsString("#" + route))")
+        // Setting the hash it already has fires no hashchange, so the test fires one to render again.
+        try await page.evaluate(
+            """
+            (() => {
+                const hash = \(jsString("#" + route));
+                if (location.hash === hash) window.dispatchEvent(new HashChangeEvent('hashchange'));
+                else location.hash = hash;
+            })()
+            """)
         try await waitUntilReady(section)
     }
 

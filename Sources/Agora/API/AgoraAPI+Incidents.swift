@@ -1,13 +1,15 @@
+import Enforcement
 import Foundation
 import OpenStack
 
 extension AgoraAPI {
-    /// The list form of an incident: without the proof and the evidence lines.
-    func incidentSummary(_ incident: Incident) -> JSON {
+    /// The list form of an incident: without the proof and the evidence lines. `ledger` is every action
+    /// record, read once for the whole list.
+    func incidentSummary(_ incident: Incident, ledger: [ActionRecord]) -> JSON {
         guard case .object(var members) = incident.json else { return incident.json }
         members["proof"] = nil
         members["evidence"] = nil
-        members["actions"] = .array(service.actionsJSON(incident: incident.id, withEvents: false))
+        members["actions"] = .array(service.actions(of: incident, among: ledger).map { ActionJSON.json($0) })
         return .object(members)
     }
 
@@ -17,24 +19,53 @@ extension AgoraAPI {
         return .object(members)
     }
 
+    /// Default page size of `GET /v1/incidents`, and the largest `limit` it accepts.
+    static let defaultIncidentPage = 500
+    static let maximumIncidentPage = 1000
+
+    /// `GET /v1/incidents`: one page, newest first, with `next_marker` set when a full page leaves more to read.
+    private func incidentList(_ request: APIRequest) throws -> APIResponse {
+        var state: Incident.State?
+        if let text = request.parameter("state"), !text.isEmpty {
+            guard let parsed = Incident.State(rawValue: text) else {
+                throw APIFailure.badRequest(
+                    "unknown state \(text); use \(Incident.State.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            state = parsed
+        }
+
+        var limit = Self.defaultIncidentPage
+        if let text = request.parameter("limit") {
+            guard let parsed = Int(text), (1...Self.maximumIncidentPage).contains(parsed) else {
+                throw APIFailure.badRequest(
+                    "invalid limit \(text); use a whole number from 1 to \(Self.maximumIncidentPage)")
+            }
+            limit = parsed
+        }
+
+        var projects = request.principal.visibleProjects
+        if let project = request.parameter("project_id"), !project.isEmpty {
+            projects = projects.map { $0.intersection([project]) } ?? [project]
+        }
+
+        let marker = request.parameter("marker").flatMap { $0.isEmpty ? nil : $0 }
+        if let marker {
+            guard let last = try service.incidents.store.incident(marker),
+                request.principal.sees(project: last.projectID)
+            else { throw APIFailure.badRequest("invalid marker \(marker): no incident has this id") }
+        }
+        let page = try service.incidents.store.list(state: state, projects: projects, after: marker, limit: limit)
+        let ledger = service.actionRecords()
+        let nextMarker: JSON = page.count == limit ? .string(page[page.count - 1].id) : .null
+        return .json(["results": .array(page.map { incidentSummary($0, ledger: ledger) }), "next_marker": nextMarker])
+    }
+
     /// `/v1/incidents[/{id}[/notes]]`.
     func incidents(_ request: APIRequest, _ path: [String]) throws -> APIResponse {
         let store = service.incidents.store
         if path.isEmpty {
             guard request.method == "GET" else { throw unsupported(request) }
-            var state: Incident.State?
-            if let text = request.parameter("state") {
-                guard let parsed = Incident.State(rawValue: text) else {
-                    throw APIFailure.badRequest(
-                        "unknown state \(text); use \(Incident.State.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                state = parsed
-            }
-            var incidents = try store.list(state: state, projects: request.principal.visibleProjects)
-            if let project = request.parameter("project_id") {
-                incidents = incidents.filter { $0.projectID == project }
-            }
-            return .json(["results": .array(incidents.map(incidentSummary))])
+            return try incidentList(request)
         }
         guard let incident = try store.incident(path[0]), request.principal.sees(project: incident.projectID) else {
             throw APIFailure.notFound("No incident with id \(path[0])")
@@ -42,8 +73,11 @@ extension AgoraAPI {
         if path.count == 2 && path[1] == "notes" {
             guard request.method == "POST" else { throw unsupported(request) }
             try requireOperator(request)
-            guard let text = try request.object()["text"]?.stringValue, !text.isEmpty else {
+            guard let text = try request.object()["text"]?.stringValue else {
                 throw APIFailure.badRequest("a note needs {\"text\": \"...\"}")
+            }
+            guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw APIFailure.badRequest("the note's text is empty")
             }
             let noted = try service.incidents.addNote(incident.id, author: request.principal.user, text: text)
             return .json(incidentDetail(noted ?? incident), status: 201)

@@ -21,7 +21,10 @@ public struct IncidentStore: Sendable {
                 """,
                 "CREATE INDEX incidents_subject ON incidents (policy, vm_id, state)",
             ]
-        }
+        },
+        Migration(component: "incidents", version: 2, summary: "index for the newest-first list") { _ in
+            ["CREATE INDEX incidents_recent ON incidents (last_seen, id)"]
+        },
     ]
 
     /// Writes the incident whole, replacing what was stored under its id.
@@ -69,18 +72,43 @@ public struct IncidentStore: Sendable {
         }
     }
 
-    /// Incidents newest first, optionally of one state and of some projects only.
-    public func list(state: Incident.State? = nil, projects: Set<String>? = nil, limit: Int = 500) throws -> [Incident]
-    {
+    /// Incidents newest first (latest `last_seen`, then the greater id), one page of at most `limit`.
+    ///
+    /// - Parameters:
+    ///   - state: only incidents in this state.
+    ///   - projects: only incidents of these projects; nil for every project.
+    ///   - marker: the id of the last incident of the previous page, where this page continues.
+    ///     An id that is not stored throws `StoreError.notFound`.
+    public func list(
+        state: Incident.State? = nil, projects: Set<String>? = nil, after marker: String? = nil, limit: Int = 500
+    ) throws -> [Incident] {
+        var conditions: [String] = []
+        var parameters: [SQLValue] = []
+        func placeholder(_ value: SQLValue) -> String {
+            parameters.append(value)
+            return "$\(parameters.count)"
+        }
+
+        if let state { conditions.append("state = \(placeholder(.text(state.rawValue)))") }
+        if let projects {
+            guard !projects.isEmpty else { return [] }
+            let list = projects.sorted().map { placeholder(.text($0)) }.joined(separator: ", ")
+            conditions.append("project_id IN (\(list))")
+        }
+        if let marker {
+            guard let last = try incident(marker) else { throw StoreError.notFound(kind: "incident", key: marker) }
+            let seen = placeholder(.real(last.lastSeen.timeIntervalSince1970))
+            let id = placeholder(.text(last.id))
+            conditions.append("(last_seen < \(seen) OR (last_seen = \(seen) AND id < \(id)))")
+        }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let limitParameter = placeholder(.integer(Int64(limit)))
         let rows = try database.read { sql in
             try sql.query(
-                """
-                SELECT * FROM incidents WHERE ($1 IS NULL OR state = $1) ORDER BY last_seen DESC LIMIT $2
-                """, [SQLValue(state?.rawValue), .integer(Int64(limit))])
+                "SELECT * FROM incidents \(filter) ORDER BY last_seen DESC, id DESC LIMIT \(limitParameter)", parameters
+            )
         }
-        let incidents = try rows.map(Self.incident)
-        guard let projects else { return incidents }
-        return incidents.filter { projects.contains($0.projectID) }
+        return try rows.map(Self.incident)
     }
 
     // MARK: Encoding

@@ -43,14 +43,18 @@ public final class AgoraServer: @unchecked Sendable {
         }
         let openAPI = Array(OpenAPIDocument.text.utf8)
         router.add(.get, "/v1/openapi.json") { _ in .json(bytes: openAPI) }
-        router.add(.get, "/dashboard") { _ in Self.redirect("/dashboard/") }
-        router.add(.get, "/dashboard/{path...}") { request in
+        // The router matches `/dashboard/` with the `/dashboard` route because it drops empty segments,
+        // so only the raw path tells the page's URL (served) from the bare name (redirected).
+        let dashboard: HTTPRouter.Handler = { request in
+            guard request.rawPath.hasPrefix("/dashboard/") else { return Self.redirect("/dashboard/") }
             guard let root = Bundle.module.url(forResource: "dashboard", withExtension: nil) else {
                 return .error(status: 404, message: "the dashboard is missing from this build")
             }
             let path = request.pathParameters["path"] ?? ""
             return .staticFile(root: root.path, relativePath: path.isEmpty ? "index.html" : path)
         }
+        router.add(.get, "/dashboard", dashboard)
+        router.add(.get, "/dashboard/{path...}", dashboard)
         router.add(.get, "/v1/events") { [unowned self] request in try events(request) }
         for method in ["GET", "POST", "PUT", "DELETE", "PATCH"] {
             let handler: HTTPRouter.Handler = { [unowned self] request in try apiRequest(request) }

@@ -13,9 +13,15 @@ extension AgoraService {
     /// since it opened.
     public func actions(ofIncident id: String) -> [ActionRecord] {
         guard let incident = try? incidents.store.incident(id) else { return [] }
+        return actions(of: incident, among: actionRecords())
+    }
+
+    /// The records of `records` that belong to `incident`, by the same test as `actions(ofIncident:)`. Callers
+    /// that list many incidents read the ledger once and pass it here.
+    public func actions(of incident: Incident, among records: [ActionRecord]) -> [ActionRecord] {
         let opened = incident.firstSeen.timeIntervalSince1970 - 1
-        return actionRecords().filter { record in
-            record.incidentID == id
+        return records.filter { record in
+            record.incidentID == incident.id
                 || (record.incidentID == nil && record.target.vmID == incident.vmID && record.policy == incident.policy
                     && record.requestedAt >= opened)
         }

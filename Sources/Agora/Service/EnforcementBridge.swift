@@ -122,15 +122,20 @@ public final class EnforcementBridge: @unchecked Sendable {
         case .action(let step, let record):
             linkIncident(record)
             updateIncident(step, record)
-            // Policies name the VM, not its project, so the project usually comes from the VM's
-            // open incident. The event stream shows non-admins only events of their projects.
+            // The ledger links the incident after this record was read, so the event names it here; its
+            // project also lets callers limited to that project receive the event.
             let incident = record.target.vmID.flatMap {
                 try? service.incidents.store.active(policy: record.policy, vmID: $0)
+            }
+            var payload = ActionJSON.json(record, events: [step])
+            if record.incidentID == nil, let incident, case .object(var members) = payload {
+                members["incident_id"] = .string(incident.id)
+                payload = .object(members)
             }
             service.events.publish(
                 AgoraEvent(
                     kind: "action.\(step.kind.rawValue)", projectID: record.target.projectID ?? incident?.projectID,
-                    payload: ActionJSON.json(record, events: [step])))
+                    payload: payload))
             service.metrics?.increment(
                 "agora_action_steps_total", labels: "kind=\"\(step.kind.rawValue)\"",
                 help: "Steps in actions' timelines, by kind (requested, held, executed, refused, ...).")

@@ -15,7 +15,8 @@ enum APIRoutes {
         var query: [(String, String)] = []
     }
 
-    static let all: [Route] = versions + policies + rules + tables + dataSources + library + incidents + actions + other
+    static let all: [Route] =
+        versions + policies + rules + tables + dataSources + library + incidents + actions + tokens + other
 
     static let versions = [
         Route(method: "get", path: "/", tag: "versions", summary: "List the API versions", answer: "Versions"),
@@ -153,7 +154,11 @@ enum APIRoutes {
         Route(
             method: "get", path: "/v1/incidents", tag: "incidents", summary: "List incidents, newest first",
             answer: "IncidentList",
-            query: [("state", "open, contained, released or resolved"), ("project_id", "one project")]),
+            query: [
+                ("state", "open, contained, released or resolved"), ("project_id", "one project"),
+                ("limit", "page size, 1 to 1000; default 500"),
+                ("marker", "the next_marker of the previous page: the id of its last incident"),
+            ]),
         Route(
             method: "get", path: "/v1/incidents/{id}", tag: "incidents",
             summary: "Show an incident with evidence, proof and actions", answer: "Incident"),
@@ -176,6 +181,17 @@ enum APIRoutes {
         Route(
             method: "post", path: "/v1/actions/{id}", tag: "actions", summary: "Approve, release or refuse (?action=)",
             body: "ActionRequest", answer: "Action", query: [("action", "approve, release or refuse")]),
+    ]
+
+    static let tokens = [
+        Route(method: "get", path: "/v1/tokens", tag: "auth", summary: "List API keys (admin)", answer: "TokenList"),
+        Route(
+            method: "post", path: "/v1/tokens", tag: "auth",
+            summary: "Create an API key (admin); the response holds its plaintext, shown only once", body: "NewToken",
+            answer: "IssuedToken", status: 201),
+        Route(method: "get", path: "/v1/tokens/{id}", tag: "auth", summary: "Show an API key (admin)", answer: "Token"),
+        Route(
+            method: "delete", path: "/v1/tokens/{id}", tag: "auth", summary: "Revoke an API key (admin)", status: 204),
     ]
 
     static let other = [

@@ -112,7 +112,8 @@ enum OpenAPISchemas {
                 "notes": array(object(["at": string, "author": string, "text": string])),
                 "actions": array(ref("Action")),
             ]),
-        "IncidentList": results("Incident"),
+        "IncidentList": object(
+            ["results": array(ref("Incident")), "next_marker": nullableString], required: ["results"]),
         "Note": object(["note": string]),
         "NoteText": object(["text": string], required: ["text"]),
         "Action": object(
@@ -134,6 +135,22 @@ enum OpenAPISchemas {
         "Identity": object([
             "user": string, "project_id": nullableString, "roles": array(string), "projects": array(string),
         ]),
+        "Token": object(
+            [
+                "id": string, "name": string, "role": ["type": "string", "enum": ["admin", "operator", "viewer"]],
+                "project_id": nullableString, "created_at": string, "last_used_at": nullableString, "revoked": boolean,
+            ], required: ["id", "name", "role"]),
+        "TokenList": results("Token"),
+        "NewToken": object(
+            [
+                "name": string, "role": ["type": "string", "enum": ["admin", "operator", "viewer"]],
+                "project_id": nullableString,
+            ], required: ["name"]),
+        "IssuedToken": object(
+            [
+                "id": string, "name": string, "role": string, "project_id": nullableString, "created_at": string,
+                "token": ["type": "string", "description": "the key's plaintext; the service does not keep it"],
+            ], required: ["id", "token"]),
         "EventStream": [
             "type": "string", "description": "text/event-stream: id, event (the kind) and data (JSON) per event",
         ],

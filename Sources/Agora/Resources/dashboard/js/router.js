@@ -91,4 +91,6 @@ export async function renderCurrent(main = document.getElementById('main'), guar
     }
     cleanup = typeof result === 'function' ? result : null;
     main.dataset.ready = matchedRoute.section;
+    // Time from navigation start to a rendered page, read by the browser tests' performance check.
+    performance.mark(`agora:ready:${matchedRoute.section}`);
 }

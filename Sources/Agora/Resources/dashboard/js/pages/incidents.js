@@ -1,5 +1,5 @@
-// Incidents: the list from GET /v1/incidents, kept current from the event stream without
-// polling, with filters by state and project and a badge for actions that wait for approval.
+// Incidents: the list from GET /v1/incidents a page at a time, kept current from the event stream
+// without polling, with filters by state and project and a badge for actions that wait for approval.
 
 import { request } from '../api.js';
 import { h, messageRegion, showMessage, clearMessage } from '../dom.js';
@@ -9,11 +9,15 @@ import { isCurrent } from '../router.js';
 import { whoami } from '../session.js';
 
 const STATES = ['open', 'contained', 'released', 'resolved'];
-/** Incidents named by action events are fetched in batches this often, at most. */
+/** Incidents named by action events, and the approval badge, are fetched this often at most. */
 const REFRESH_DELAY_MS = 300;
+/** Incidents per page; "Show more" reads the next page after the last row shown. */
+const PAGE_SIZE = 100;
 
+/** The service's order: latest last_seen first, then the greater id. Negative when a comes first. */
 function newestFirst(a, b) {
-    return String(b.first_seen ?? '').localeCompare(String(a.first_seen ?? ''));
+    const bySeen = String(b.last_seen ?? '').localeCompare(String(a.last_seen ?? ''));
+    return bySeen !== 0 ? bySeen : String(b.id ?? '').localeCompare(String(a.id ?? ''));
 }
 
 function actionChips(actions) {
@@ -64,19 +68,23 @@ export async function renderIncidents(view, _params, query, generation) {
     const filters = { state: query.get('state') ?? '', project: query.get('project_id') ?? '' };
     const incidents = new Map();
     const rows = new Map();
-    const waitingIncidents = new Set();
     const pendingUpdates = new Map();
     const pendingFetches = new Set();
     let frame = 0;
     let fetchTimer = 0;
+    let badgeTimer = 0;
+    /** The id after which the next page starts, or null when every matching incident is loaded. */
+    let nextMarker = null;
 
     const badge = h('span', { id: 'approval-badge', class: 'badge badge-waiting', role: 'status', hidden: true });
     const live = h('span', { class: 'live-status', 'data-state': 'connecting', text: 'Connecting…' });
     const message = messageRegion('alert');
     const tbody = h('tbody', { id: 'incident-rows' });
     const empty = h('p', { class: 'muted', id: 'incidents-empty', hidden: true, text: 'No incidents match.' });
+    const more = h('button', { type: 'button', id: 'incidents-more', class: 'button-quiet', hidden: true,
+        text: `Show ${PAGE_SIZE} more` });
     const table = h('table', { class: 'cards', id: 'incident-table' },
-        h('caption', { class: 'visually-hidden', text: 'Incidents, newest first' }),
+        h('caption', { class: 'visually-hidden', text: 'Incidents, latest activity first' }),
         h('thead', {}, h('tr', {}, ['State', 'VM', 'Project', 'Source IP', 'External IPs', 'First seen', 'Last seen',
             'Evidence', 'Actions'].map((name) => h('th', { scope: 'col', text: name })))),
         tbody);
@@ -84,19 +92,31 @@ export async function renderIncidents(view, _params, query, generation) {
     const matches = (incident) => (!filters.state || incident.state === filters.state)
         && (!filters.project || incident.project_id === filters.project);
 
-    const updateBadge = () => {
-        const count = waitingIncidents.size;
-        badge.hidden = count === 0;
-        badge.textContent = count === 1 ? '1 incident waits for approval' : `${count} incidents wait for approval`;
+    const updateControls = () => {
         empty.hidden = rows.size > 0;
+        more.hidden = nextMarker === null;
     };
 
-    const place = (row, incident) => {
-        const first = tbody.firstElementChild;
-        if (!first || newestFirst(incident, incidents.get(first.dataset.incidentId) ?? {}) <= 0) {
-            tbody.prepend(row);
-            return;
+    // The badge counts incidents with held actions across the whole store, not only the loaded pages.
+    const refreshBadge = async () => {
+        badgeTimer = 0;
+        try {
+            const answer = await request('/v1/actions', { query: { state: 'held' } });
+            if (!isCurrent(generation)) return;
+            const waiting = new Set((answer?.results ?? []).map((action) => action.incident_id ?? `vm ${action.target?.vm_id}`));
+            badge.hidden = waiting.size === 0;
+            badge.textContent = waiting.size === 1
+                ? '1 incident waits for approval' : `${waiting.size} incidents wait for approval`;
+        } catch (error) {
+            if (error.status !== 403) showMessage(message, 'error', `Loading the approval count failed: ${error.message}`);
         }
+    };
+    const scheduleBadge = () => {
+        if (!badgeTimer) badgeTimer = setTimeout(refreshBadge, REFRESH_DELAY_MS);
+    };
+
+    /** Inserts row so that rows stay in the service's order; rows are scanned from the top. */
+    const place = (row, incident) => {
         for (const other of tbody.children) {
             if (newestFirst(incident, incidents.get(other.dataset.incidentId) ?? {}) < 0) {
                 other.before(row);
@@ -106,35 +126,33 @@ export async function renderIncidents(view, _params, query, generation) {
         tbody.append(row);
     };
 
-    const apply = (incident) => {
-        const old = rows.get(incident.id);
-        if (!matches(incident)) {
-            old?.remove();
-            rows.delete(incident.id);
-            incidents.delete(incident.id);
-            waitingIncidents.delete(incident.id);
-            return;
-        }
+    /** The last row shown, when more pages follow it; incidents that sort after it belong to a later page. */
+    const beyondLoadedPages = (incident) => {
+        if (nextMarker === null) return false;
+        const last = incidents.get(tbody.lastElementChild?.dataset.incidentId);
+        return last !== undefined && newestFirst(incident, last) > 0;
+    };
+
+    const apply = (update) => {
+        const old = rows.get(update.id);
+        const known = incidents.get(update.id);
+        // Incident events carry the incident without its actions, so the actions already shown stay.
+        const incident = update.actions === undefined && known ? { ...update, actions: known.actions } : update;
+        old?.remove();
+        rows.delete(incident.id);
+        incidents.delete(incident.id);
+        if (!matches(incident) || (!old && beyondLoadedPages(incident))) return;
         incidents.set(incident.id, incident);
         const row = incidentRow(incident);
         rows.set(incident.id, row);
-        if (old) {
-            old.replaceWith(row);
-        } else {
-            place(row, incident);
-        }
-        if ((incident.actions ?? []).some(isWaiting)) {
-            waitingIncidents.add(incident.id);
-        } else {
-            waitingIncidents.delete(incident.id);
-        }
+        place(row, incident);
     };
 
     const flush = () => {
         frame = 0;
         for (const incident of pendingUpdates.values()) apply(incident);
         pendingUpdates.clear();
-        updateBadge();
+        updateControls();
     };
 
     const queue = (incident) => {
@@ -156,29 +174,49 @@ export async function renderIncidents(view, _params, query, generation) {
         }
     };
 
+    const fetchPage = (marker) => request('/v1/incidents', {
+        query: { state: filters.state, project_id: filters.project, limit: PAGE_SIZE, marker },
+    });
+
     let loadNumber = 0;
     const load = async () => {
         loadNumber += 1;
         const myLoad = loadNumber;
-        const answer = await request('/v1/incidents', { query: { state: filters.state, project_id: filters.project } });
+        const answer = await fetchPage(null);
         // A filter change while this request ran started a newer load, so this response is dropped.
         if (!isCurrent(generation) || myLoad !== loadNumber) return;
         tbody.replaceChildren();
         incidents.clear();
         rows.clear();
-        waitingIncidents.clear();
-        const list = [...(answer?.results ?? [])].sort(newestFirst);
         const fragment = document.createDocumentFragment();
-        for (const incident of list) {
+        for (const incident of answer?.results ?? []) {
             const row = incidentRow(incident);
             incidents.set(incident.id, incident);
             rows.set(incident.id, row);
-            if ((incident.actions ?? []).some(isWaiting)) waitingIncidents.add(incident.id);
             fragment.append(row);
         }
         tbody.append(fragment);
-        updateBadge();
+        nextMarker = answer?.next_marker ?? null;
+        updateControls();
     };
+
+    const loadMore = async () => {
+        if (nextMarker === null) return;
+        const myLoad = loadNumber;
+        more.disabled = true;
+        try {
+            const answer = await fetchPage(nextMarker);
+            if (!isCurrent(generation) || myLoad !== loadNumber) return;
+            nextMarker = answer?.next_marker ?? null;
+            for (const incident of answer?.results ?? []) apply(incident);
+            updateControls();
+        } catch (error) {
+            showMessage(message, 'error', `Loading more incidents failed: ${error.message}`);
+        } finally {
+            more.disabled = false;
+        }
+    };
+    more.addEventListener('click', loadMore);
 
     const reload = async () => {
         try {
@@ -187,6 +225,7 @@ export async function renderIncidents(view, _params, query, generation) {
         } catch (error) {
             showMessage(message, 'error', `Loading incidents failed: ${error.message}`);
         }
+        scheduleBadge();
     };
 
     const projects = [...new Set([...(whoami()?.projects ?? []), filters.project].filter(Boolean))].sort();
@@ -203,7 +242,7 @@ export async function renderIncidents(view, _params, query, generation) {
 
     view.append(
         h('div', { class: 'page-head' }, h('h1', { text: 'Incidents' }), badge, live),
-        controls, message, h('div', { class: 'table-wrap' }, table), empty);
+        controls, message, h('div', { class: 'table-wrap' }, table), empty, more);
 
     await reload();
 
@@ -215,6 +254,7 @@ export async function renderIncidents(view, _params, query, generation) {
         },
         onEvent: (kind, event) => {
             const payload = event?.payload ?? event;
+            if (kind.startsWith('action.')) scheduleBadge();
             if (kind.startsWith('incident.') && payload?.vm_id !== undefined && payload?.state !== undefined) {
                 queue(payload);
                 return;
@@ -229,6 +269,7 @@ export async function renderIncidents(view, _params, query, generation) {
     return () => {
         close();
         clearTimeout(fetchTimer);
+        clearTimeout(badgeTimer);
         if (frame) cancelAnimationFrame(frame);
     };
 }
