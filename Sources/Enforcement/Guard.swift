@@ -51,6 +51,18 @@ public struct Guard: Sendable {
             }
         }
 
+        if let owner = settings.policyProjects[intent.policy] {
+            let vmProject = intent.target.vmID.flatMap { inventory.server($0)?.projectID }
+            if vmProject != owner {
+                let target =
+                    intent.target.vmID.map { "vm \($0) of project \(vmProject ?? "unknown")" }
+                    ?? "address \(intent.target.address ?? "(none)")"
+                return GuardDecision(
+                    .refuse, .outsidePolicyProject,
+                    "policy \(intent.policy) belongs to project \(owner) and may not act on \(target)")
+            }
+        }
+
         if !approval.liftsProtection, let objection = protection(of: intent, response: response, inventory: inventory) {
             return objection
         }

@@ -9,6 +9,7 @@ public enum ReasonCode: String, Sendable, Codable, CaseIterable {
     case noBackend = "no_backend"
     case inventoryStale = "inventory_stale"
     case targetNotFound = "target_not_found"
+    case outsidePolicyProject = "outside_policy_project"
     case protectedVM = "protected_vm"
     case protectedProject = "protected_project"
     case protectedNetwork = "protected_network"

@@ -66,6 +66,9 @@ public struct GuardSettings: Sendable, Codable, Equatable {
     /// The mode of a policy that `modes` does not name. New policies start in dry-run.
     public var defaultMode: PolicyMode = .dryRun
     public var modes: [String: PolicyMode] = [:]
+    /// Policies that belong to one project (an operator made them), by name: their actions
+    /// may touch only that project's VMs. Policies not named here may act anywhere.
+    public var policyProjects: [String: String] = [:]
     public var protected = ProtectedList()
     /// The cap of a policy that `policyCaps` does not name; nil for none. The default caps are
     /// cautious starting values for an operator to tune, not measured limits.
@@ -91,7 +94,8 @@ public struct GuardSettings: Sendable, Codable, Equatable {
     public func cap(of policy: String) -> BlastRadiusCap? { policyCaps[policy] ?? defaultPolicyCap }
 
     private enum CodingKeys: String, CodingKey {
-        case defaultMode, modes, protected, defaultPolicyCap, policyCaps, globalCap, requireSourceAttribution
+        case defaultMode, modes, policyProjects, protected, defaultPolicyCap, policyCaps, globalCap,
+            requireSourceAttribution
         case requirePortSecurity, maxInventoryAge
     }
 
@@ -100,6 +104,8 @@ public struct GuardSettings: Sendable, Codable, Equatable {
         let defaults = GuardSettings()
         defaultMode = try container.decodeIfPresent(PolicyMode.self, forKey: .defaultMode) ?? defaults.defaultMode
         modes = try container.decodeIfPresent([String: PolicyMode].self, forKey: .modes) ?? defaults.modes
+        policyProjects =
+            try container.decodeIfPresent([String: String].self, forKey: .policyProjects) ?? defaults.policyProjects
         protected = try container.decodeIfPresent(ProtectedList.self, forKey: .protected) ?? defaults.protected
         if container.contains(.defaultPolicyCap) {
             defaultPolicyCap = try container.decodeIfPresent(BlastRadiusCap.self, forKey: .defaultPolicyCap)

@@ -47,7 +47,10 @@ public struct HTTPResponse: Sendable {
         HTTPResponse(status: status, headers: ["Content-Type": "text/plain; charset=utf-8"], body: Array(text.utf8))
     }
 
-    /// Makes a JSON error response: `{"error": {"code": 404, "title": "Not Found", "message": "..."}}`.
+    /// Makes a JSON error response: `{"error": {"code": 404, "title": "Not Found", "message": "...",
+    /// "error_code": 404, "error_data": null}}`. The last two keys are the ones OpenStack clients
+    /// read, so errors the server makes before any handler runs (413, an unknown route) read the
+    /// same as the application's own.
     public static func error(status: Int, message: String) -> HTTPResponse {
         let title = String(cString: MHD_get_reason_phrase_for(UInt32(clamping: status)))
         let payload = ["error": ErrorPayload(code: status, title: title, message: message)]
@@ -74,4 +77,19 @@ private struct ErrorPayload: Encodable {
     var code: Int
     var title: String
     var message: String
+
+    private enum CodingKeys: String, CodingKey {
+        case code, title, message
+        case errorCode = "error_code"
+        case errorData = "error_data"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(code, forKey: .code)
+        try container.encode(title, forKey: .title)
+        try container.encode(message, forKey: .message)
+        try container.encode(code, forKey: .errorCode)
+        try container.encodeNil(forKey: .errorData)
+    }
 }

@@ -193,7 +193,9 @@ extension AgoraAPI {
             let visible = request.principal.isAdmin ? rows : rows.filter { rowVisible($0, to: request.principal) }
             return .json(["results": .array(visible.map { .object(["data": .array($0.map(Self.json))]) })])
         case ("PUT", "rows"):
-            try requireOperator(request)
+            // Data sources feed every policy, so changing their rows is for admins (and the
+            // admin keys that sensors and other pushers use).
+            try requireAdmin(request)
             guard let push = source as? PushSource else {
                 throw APIFailure.badRequest("data source \(source.config.name) is not a push data source")
             }
@@ -229,7 +231,7 @@ extension AgoraAPI {
     }
 
     private func pushEvents(_ request: APIRequest, _ source: any ManagedSource) throws -> APIResponse {
-        try requireOperator(request)
+        try requireAdmin(request)
         guard let ids = source as? IDSSource else {
             throw APIFailure.badRequest("data source \(source.config.name) does not take IDS events")
         }

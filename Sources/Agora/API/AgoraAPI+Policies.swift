@@ -41,7 +41,7 @@ extension AgoraAPI {
             switch request.method {
             case "GET": return .json(policyJSON(policy))
             case "DELETE":
-                try requireAdmin(request)
+                try requirePolicyWriter(request, policy)
                 return .json(policyJSON(try catalog.deletePolicy(policy.id, by: request.principal.actor)))
             case "POST": return try policyAction(request, policy)
             default: throw unsupported(request)
@@ -52,7 +52,7 @@ extension AgoraAPI {
             return .json(["name": .string(policy.name), "id": .string(policy.id)])
         case "mode" where path.count == 2:
             guard request.method == "PUT" else { throw unsupported(request) }
-            try requireOperator(request)
+            try requirePolicyWriter(request, policy)
             guard let mode = try request.object()["mode"]?.stringValue else {
                 throw APIFailure.badRequest("the body must be {\"mode\": \"monitor|dry-run|approve|enforce\"}")
             }
@@ -68,8 +68,11 @@ extension AgoraAPI {
     }
 
     private func createPolicy(_ request: APIRequest) throws -> APIResponse {
-        try requireAdmin(request)
+        try requireOperator(request)
         let catalog = service.catalog!
+        // An operator's policy belongs to its project; the guard keeps its actions there.
+        let owner = request.principal.isAdmin ? "user" : (request.principal.projectID ?? "user")
+        if owner == "user" { try requireAdmin(request) }
         if let libraryID = request.parameter("library_policy") {
             if let body = try request.json(), body != .null, body.objectValue?.isEmpty == false {
                 throw APIFailure.badRequest("a policy made from a library policy takes no body")
@@ -79,7 +82,8 @@ extension AgoraAPI {
             }
             let (policy, rules) = try catalog.createPolicy(
                 name: template.name, abbreviation: template.abbreviation, description: template.description,
-                kind: template.kind, rules: template.rules, mode: service.defaultMode, by: request.principal.actor)
+                kind: template.kind, rules: template.rules, mode: service.defaultMode, ownerID: owner,
+                by: request.principal.actor)
             return created(request, policyJSON(policy, rules: rules), id: policy.id)
         }
         let body = try request.object()
@@ -111,7 +115,7 @@ extension AgoraAPI {
         let (policy, stored) = try catalog.createPolicy(
             name: body["name"]?.stringValue, abbreviation: body["abbreviation"]?.stringValue,
             description: body["description"]?.stringValue, kind: body["kind"]?.stringValue, rules: rules,
-            mode: body["mode"]?.stringValue ?? service.defaultMode, by: request.principal.actor)
+            mode: body["mode"]?.stringValue ?? service.defaultMode, ownerID: owner, by: request.principal.actor)
         return created(request, policyJSON(policy, rules: body["rules"] == nil ? nil : stored), id: policy.id)
     }
 
@@ -143,7 +147,7 @@ extension AgoraAPI {
             if request.flag("trace") { answer["trace"] = .string("simulated \(results.count) answers") }
             return .json(.object(answer))
         case "execute":
-            try requireOperator(request)
+            try requirePolicyWriter(request, policy)
             let body = try request.object()
             guard let name = body["name"]?.stringValue, name.split(separator: ":").count == 2 else {
                 throw APIFailure(
@@ -189,7 +193,7 @@ extension AgoraAPI {
             switch request.method {
             case "GET": return .json(["results": .array(try catalog.rules(of: policy.id).map { ruleJSON($0) })])
             case "POST":
-                try requireOperator(request)
+                try requirePolicyWriter(request, policy)
                 let body = try request.object()
                 guard let text = body["rule"]?.stringValue else {
                     throw CatalogError.emptyRule
@@ -213,7 +217,7 @@ extension AgoraAPI {
         switch request.method {
         case "GET": return .json(ruleJSON(rule))
         case "DELETE":
-            try requireOperator(request)
+            try requirePolicyWriter(request, policy)
             return .json(ruleJSON(try catalog.deleteRule(rule.id, from: policy.id, by: request.principal.actor)))
         default: throw unsupported(request)
         }

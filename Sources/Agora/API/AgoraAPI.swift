@@ -69,6 +69,18 @@ public final class AgoraAPI: @unchecked Sendable {
         if !request.principal.canOperate { throw .forbidden("this needs the operator or admin role") }
     }
 
+    /// Admins change any policy; an operator changes only the policies its project owns.
+    func requirePolicyWriter(_ request: APIRequest, _ policy: PolicyInfo) throws(APIFailure) {
+        try requireOperator(request)
+        let principal = request.principal
+        if principal.isAdmin { return }
+        guard let project = principal.projectID, policy.ownerID == project else {
+            throw .forbidden(
+                "policy \(policy.name) belongs to \(policy.ownerID == "user" ? "the administrators" : "project \(policy.ownerID)"); "
+                    + "only an admin or an operator of its project may change it")
+        }
+    }
+
     func requireAdmin(_ request: APIRequest) throws(APIFailure) {
         if !request.principal.isAdmin { throw .forbidden("this needs the admin role") }
     }

@@ -16,12 +16,11 @@ public final class PolicyCatalog: @unchecked Sendable {
     private let onDeltas: @Sendable ([TableDelta]) -> Void
 
     public static let modes = ["monitor", "dry-run", "approve", "enforce"]
-    /// Called with every policy's mode after a policy is created, deleted or changes mode.
-    public var onModesChanged: (@Sendable ([String: String]) -> Void)?
+    /// Called with every policy after a policy is created, deleted or changes mode.
+    public var onModesChanged: (@Sendable ([PolicyInfo]) -> Void)?
 
     private func modesChanged() {
-        let modes = Dictionary(uniqueKeysWithValues: policies.values.map { ($0.name, $0.mode) })
-        onModesChanged?(modes)
+        onModesChanged?(Array(policies.values))
     }
 
     public init(
@@ -113,7 +112,7 @@ public final class PolicyCatalog: @unchecked Sendable {
     @discardableResult
     public func createPolicy(
         name: String?, abbreviation: String? = nil, description: String? = nil, kind: String? = nil,
-        rules: [LibraryPolicy.Rule] = [], mode: String = "dry-run", by actor: Actor
+        rules: [LibraryPolicy.Rule] = [], mode: String = "dry-run", ownerID: String = "user", by actor: Actor
     ) throws(CatalogError) -> (PolicyInfo, [RuleInfo]) {
         guard let name, !name.isEmpty else { throw .nameMissing }
         try Self.validate(name: name)
@@ -129,7 +128,7 @@ public final class PolicyCatalog: @unchecked Sendable {
         if find(name) != nil { throw .duplicatePolicy(name) }
         let info = PolicyInfo(
             id: UUID().uuidString.lowercased(), name: name, abbreviation: abbreviation ?? String(name.prefix(5)),
-            description: description ?? "", ownerID: "user", kind: policyKind, mode: mode)
+            description: description ?? "", ownerID: ownerID, kind: policyKind, mode: mode)
         var statements: [(LibraryPolicy.Rule, Rule)] = []
         for rule in rules {
             let parsed = try Self.parseNew(rule.rule)

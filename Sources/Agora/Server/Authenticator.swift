@@ -74,7 +74,7 @@ public final class KeystoneAuthenticator: Authenticator, @unchecked Sendable {
         var request = URLRequest(url: keystoneURL.appendingPathComponent("auth/tokens"))
         request.setValue(try await serviceToken(), forHTTPHeaderField: "X-Auth-Token")
         request.setValue(token, forHTTPHeaderField: "X-Subject-Token")
-        request.timeoutInterval = 10
+        request.timeoutInterval = 30
         let (data, response) = try await session.data(for: request)
         guard (response as? HTTPURLResponse)?.statusCode == 200 else { return nil }
         let body = try JSON.parse(data, source: "keystone token")["token"] ?? .null

@@ -5,12 +5,18 @@ import Foundation
 import Store
 
 extension AgoraService {
-    /// The guard's settings from `[enforcement]` in agora.conf and the policies' modes.
-    public func guardSettings(modes: [String: String]) -> GuardSettings {
+    /// The guard's settings from `[enforcement]` in agora.conf, the policies' modes, and the
+    /// projects that own policies (an operator's policy acts only on its project's VMs).
+    public func guardSettings(policies: [PolicyInfo]) -> GuardSettings {
         var settings = GuardSettings()
         let options = configuration
         settings.defaultMode = PolicyMode(rawValue: options.text("enforcement", "default_mode")) ?? .dryRun
-        settings.modes = modes.compactMapValues { PolicyMode(rawValue: $0) }
+        settings.modes = Dictionary(
+            policies.compactMap { policy in PolicyMode(rawValue: policy.mode).map { (policy.name, $0) } },
+            uniquingKeysWith: { first, _ in first })
+        settings.policyProjects = Dictionary(
+            policies.filter { $0.ownerID != "user" && !$0.ownerID.isEmpty }.map { ($0.name, $0.ownerID) },
+            uniquingKeysWith: { first, _ in first })
         settings.protected = ProtectedList(
             vmIDs: Set(options.list("enforcement", "protected_servers")),
             projectIDs: Set(options.list("enforcement", "protected_projects")),
@@ -57,7 +63,7 @@ extension AgoraService {
     public func enableEnforcement(backends: [any ActionBackend], clock: any EnforcementClock = SystemClock()) throws {
         let ledger = try ActionLedger(database: database)
         let enforcer = Enforcer(
-            ledger: ledger, backends: backends, guardSettings: guardSettings(modes: [:]),
+            ledger: ledger, backends: backends, guardSettings: guardSettings(policies: []),
             settings: enforcerSettings(), clock: clock
         ) { [weak self] in
             guard let self else { return EngineInventory(engine: PolicyEngine(), refreshedAt: nil) }
@@ -65,11 +71,10 @@ extension AgoraService {
                 engine: engine, refreshedAt: inventoryRefreshedAt(), now: Date(timeIntervalSince1970: clock.now))
         }
         attach(enforcer: enforcer)
-        catalog.onModesChanged = { [weak self] modes in
+        catalog.onModesChanged = { [weak self] policies in
             guard let self else { return }
-            enforcement?.update(guardSettings(modes: modes))
+            enforcement?.update(guardSettings(policies: policies))
         }
-        enforcement?.update(
-            guardSettings(modes: Dictionary(uniqueKeysWithValues: catalog.all.map { ($0.name, $0.mode) })))
+        enforcement?.update(guardSettings(policies: catalog.all))
     }
 }

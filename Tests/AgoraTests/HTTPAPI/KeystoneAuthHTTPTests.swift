@@ -1,11 +1,12 @@
 import Foundation
+import LiveCloudSupport
 import OpenStack
 import Testing
 
 /// `agora serve --auth keystone` against the real Keystone that the OpenStack scripts run on
 /// 127.0.0.1:5000, with its two users: `admin` (role admin, project admin) and `demo` (role
 /// member, project demo). The tests create no Keystone users, because that Keystone is shared.
-@Suite("HTTP API: Keystone authentication", .enabled(if: LocalKeystone.isRunning))
+@Suite("HTTP API: Keystone authentication", .openStackServersLock, .enabled(if: LocalKeystone.isRunning))
 struct KeystoneAuthHTTPTests {
     static let keystone = LocalKeystone.url
 
@@ -73,14 +74,19 @@ struct KeystoneAuthHTTPTests {
         #expect(try await demo.get("/v1/policies/compromised_vm/tables/error/rows").results.isEmpty)
         #expect(try await admin.get("/v1/policies/compromised_vm/tables/error/rows").results.count == 1)
 
-        // demo is an operator: it may add rules, but creating policies and data sources needs admin.
-        #expect(try await demo.post("/v1/policies", ["name": "demo_policy"]).status == 403)
+        // demo is an operator: its policies belong to its project, data sources need admin, and
+        // the administrators' policies are not its to change.
+        let own = try await demo.post("/v1/policies", ["name": "demo_policy"])
+        #expect(own.status == 201)
+        #expect(own.json["owner_id"] == .string(demoProject))
+        #expect(try await demo.post("/v1/policies/demo_policy/rules", ["rule": "p(1)"]).status == 201)
         let config: JSON = ["tables": "t:a"]
         #expect(
             try await demo.post("/v1/data-sources", ["name": "d", "driver": "push", "config": config]).status == 403)
         #expect(try await demo.get("/v1/tokens").status == 403)
         #expect(try await admin.post("/v1/policies", ["name": "shared"]).status == 201)
-        #expect(try await demo.post("/v1/policies/shared/rules", ["rule": "p(1)"]).status == 201)
+        #expect(try await demo.post("/v1/policies/shared/rules", ["rule": "p(1)"]).status == 403)
+        #expect(try await demo.put("/v1/policies/shared/mode", ["mode": "enforce"]).status == 403)
     }
 }
 

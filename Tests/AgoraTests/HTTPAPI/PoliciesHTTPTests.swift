@@ -175,9 +175,7 @@ struct PoliciesHTTPTests {
         let result = try await client.post("/v1/policies", ["name": .string(name)])
         #expect(result.status == 413)
         #expect(result.errorMessage.contains("exceeds the limit"), "\(result.text)")
-        withKnownIssue("the HTTP module answers 413 before the API layer, in its own error shape without error_code") {
-            #expect(result.errorCode == 413, "\(result.text)")
-        }
+        #expect(result.errorCode == 413, "\(result.text)")
         #expect(try await StoredState.read(client) == before)
 
         // The server still serves the next request after it cut the large one off.
