@@ -111,6 +111,18 @@ import Testing
         #expect(other.state == .verified)
     }
 
+    @Test func projectPolicyActsOnlyInItsProject() async throws {
+        let owned = settings { $0.policyProjects["compromised_vm"] = "4f2e0000" }
+        let (inside, _) = try await run(quarantineCall("vm-b", "2001:db8:1::10"), settings: owned)
+        #expect(inside.state == .verified)
+
+        let (outside, harness) = try await run(quarantineCall("vm-a", "192.0.2.10"), settings: owned)
+        #expect(outside.state == .refused)
+        #expect(outside.reasonCode == "outside_policy_project")
+        #expect(outside.reason.contains("belongs to project 4f2e0000 and may not act on vm vm-a"))
+        #expect(harness.backend.applyCount == 0)
+    }
+
     @Test func protectedProjectHolds() async throws {
         let protected = settings { $0.protected.projectIDs = ["4f2e0000"] }
         let (held, _) = try await run(quarantineCall("vm-b", "2001:db8:1::10"), settings: protected)
