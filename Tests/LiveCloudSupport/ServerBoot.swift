@@ -8,10 +8,21 @@ public enum ServerBoot {
     /// and a write of the compute service can meet "database is locked" while a periodic task
     /// writes too; the build then ends in ERROR through no fault of the request. Such a server
     /// is deleted and the boot tried again, at most three times in all.
+    ///
+    /// When Nova refuses the boot for its instance quota (10 by default), servers that earlier,
+    /// interrupted test runs left behind (named `agora-...`, older than ten minutes) are deleted
+    /// and the boot tried again.
     public static func bootActive(_ nova: NovaClient, _ fields: [String: JSON]) async throws -> String {
         var fault = ""
         for _ in 0..<3 {
-            let serverID = try #require(try await nova.createServer(fields)["id"]?.stringValue)
+            let created: JSON
+            do {
+                created = try await nova.createServer(fields)
+            } catch OpenStackError.http(let failure) where failure.status == 403 && failure.message.contains("Quota") {
+                try await removeStaleServers(nova)
+                created = try await nova.createServer(fields)
+            }
+            let serverID = try #require(created["id"]?.stringValue)
             for _ in 0..<120 {
                 let server = try await nova.server(serverID)
                 let status = server["status"]?.stringValue
@@ -26,5 +37,26 @@ public enum ServerBoot {
             try await Task.sleep(nanoseconds: 1_000_000_000)
         }
         throw OpenStackError.invalidResponse(url: "POST /servers", reason: "boot failed three times: \(fault)")
+    }
+
+    /// Deletes test servers (named `agora-...`) created more than ten minutes ago, and waits
+    /// until Nova has let them go.
+    static func removeStaleServers(_ nova: NovaClient) async throws {
+        let servers = try await nova.service.send("GET", "/servers/detail?all_tenants=1&limit=1000")["servers"]?.arrayValue ?? []
+        let formatter = ISO8601DateFormatter()
+        let cutoff = Date().addingTimeInterval(-600)
+        var deleted: [String] = []
+        for server in servers {
+            guard let id = server["id"]?.stringValue, server["name"]?.stringValue?.hasPrefix("agora-") == true,
+                let created = server["created"]?.stringValue.flatMap(formatter.date(from:)), created < cutoff
+            else { continue }
+            try? await nova.deleteServer(id)
+            deleted.append(id)
+        }
+        for _ in 0..<60 where !deleted.isEmpty {
+            let remaining = try await nova.service.send("GET", "/servers?all_tenants=1&limit=1000")["servers"]?.arrayValue ?? []
+            if !remaining.contains(where: { deleted.contains($0["id"]?.stringValue ?? "") }) { return }
+            try await Task.sleep(nanoseconds: 500_000_000)
+        }
     }
 }
