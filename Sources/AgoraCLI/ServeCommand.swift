@@ -25,7 +25,8 @@ enum ServeCommand {
         let parsed: CommandLineArguments
         do {
             parsed = try CommandLineArguments(
-                arguments, valued: ["config", "bind", "data-dir", "auth", "log-level", "simulated-state", "simulated-latency-ms"],
+                arguments,
+                valued: ["config", "bind", "data-dir", "auth", "log-level", "simulated-state", "simulated-latency-ms"],
                 flags: ["help", "help-config", "simulated-cloud"])
         } catch let error as CommandLineArguments.UsageError {
             return fail("agora serve: \(error.message)\n\(usage)", status: 2)
@@ -57,7 +58,8 @@ enum ServeCommand {
         var latency = 0.0
         if let text = parsed[option: "simulated-latency-ms"] {
             guard let milliseconds = Int(text), milliseconds >= 0 else {
-                return fail("agora serve: --simulated-latency-ms takes a whole number of milliseconds, not \(text)", status: 2)
+                return fail(
+                    "agora serve: --simulated-latency-ms takes a whole number of milliseconds, not \(text)", status: 2)
             }
             latency = Double(milliseconds) / 1000
         }
@@ -68,7 +70,8 @@ enum ServeCommand {
                 do {
                     journal = try SimulatedCloudJournal(cloud: demo, url: URL(fileURLWithPath: path))
                 } catch {
-                    return fail("agora serve: cannot load the simulated cloud's state from \(path): \(error)", status: 1)
+                    return fail(
+                        "agora serve: cannot load the simulated cloud's state from \(path): \(error)", status: 1)
                 }
             }
             if !configuration.dataSources.contains(where: { $0.driver == "simulated" }) {

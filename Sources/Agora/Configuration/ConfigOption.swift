@@ -88,7 +88,8 @@ public struct ConfigOption: Sendable {
             "notifications", "retry_base_seconds", .integer, "2",
             "Seconds before the first retry of a failed delivery; each later retry waits about twice as long."),
         ConfigOption(
-            "notifications", "max_attempts", .integer, "12", "Delivery attempts before a notification is marked failed."),
+            "notifications", "max_attempts", .integer, "12", "Delivery attempts before a notification is marked failed."
+        ),
     ]
 
     /// The options a `[datasource NAME]` section takes, by driver.

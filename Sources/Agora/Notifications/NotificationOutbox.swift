@@ -14,7 +14,7 @@ public final class NotificationOutbox: Sendable {
     /// Notifications per incident and sink in any 60 seconds; 0 turns the limit off.
     public let perIncidentPerMinute: Int
 
-    /// What `enqueue` did with a notification.
+    /// The outcome of `enqueue` for one notification.
     public enum Admission: Equatable, Sendable {
         case queued(id: Int64)
         /// Over the rate limit: stored and carried by the summary row `summaryID`.
@@ -30,7 +30,7 @@ public final class NotificationOutbox: Sendable {
         try Migrator.apply(Self.migrations, to: database)
     }
 
-    /// Stores a notification for `sink` unless one with the same key exists; in one transaction.
+    /// Stores a notification for `sink` in one transaction, unless one with the same key exists.
     @discardableResult
     public func enqueue(
         sink: String, dedupeKey: String, event: AgoraEvent, incidentID: String?, at now: Double
@@ -138,7 +138,7 @@ public final class NotificationOutbox: Sendable {
         }
     }
 
-    /// Every row, oldest first; a full scan, for tests and operators' checks.
+    /// Returns every row, oldest first, by a full scan. It is meant for tests and operators' checks.
     public func entries(sink: String? = nil) throws -> [OutboxEntry] {
         try database.read { sql in
             let rows =
@@ -149,7 +149,7 @@ public final class NotificationOutbox: Sendable {
         }
     }
 
-    /// Whether a row with this sink and key exists.
+    /// Returns whether a row with this sink and key exists.
     public func contains(sink: String, dedupeKey: String) throws -> Bool {
         try database.read { sql in
             try sql.first(

@@ -1,11 +1,12 @@
 import Foundation
 import OpenStack
 
-/// Which events are worth a notification, and the dedupe key and incident of each.
+/// The rules that pick the events worth a notification and give each its dedupe key and incident.
 ///
-/// The key is the event kind, the incident or action id, and the step: for an incident, its
-/// count of `error` rows (an incident contained, released and contained again has seen new rows
-/// in between); for an action, its attempt count and the time of the ledger step.
+/// The key is the event kind, the incident or action id, and the step. An incident's step is its
+/// count of `error` rows, which differs between two containments because only a new row reopens
+/// a released incident. An action's step is its attempt count and the time of the ledger step.
+/// Unattributed evidence notifies once per evidence reference and address.
 public enum NotificationTopics {
     public static let incidentKinds: Set<String> = [
         "incident.opened", "incident.contained", "incident.released", "incident.resolved",
@@ -15,7 +16,7 @@ public enum NotificationTopics {
     ]
     public static let otherKinds: Set<String> = ["evidence.unattributed", "action.mass_held"]
 
-    /// The dedupe key and incident id of an event worth telling, or nil for other events.
+    /// Returns the dedupe key and incident id of an event worth telling, or nil for other events.
     /// `activeIncident` returns the open incident of a policy and VM, for actions not linked yet.
     public static func classify(
         _ event: AgoraEvent, activeIncident: (_ policy: String, _ vmID: String) -> String?
@@ -53,6 +54,6 @@ public enum NotificationTopics {
         }
     }
 
-    /// The key of an incident's `incident.opened` notification.
+    /// Returns the key of an incident's `incident.opened` notification.
     public static func openedKey(incidentID: String) -> String { "incident.opened:\(incidentID)" }
 }

@@ -5,8 +5,8 @@ import Store
 extension Notifier {
     /// Builds the notifier that the `[notifications]` options describe, or returns nil when
     /// they name no sink. The webhook key is read from the environment variable named by
-    /// `webhook_secret_env`; a name whose variable is unset or empty is an error, so that a
-    /// receiver that checks signatures does not get unsigned posts.
+    /// `webhook_secret_env`. A name whose variable is unset or empty is an error, so that a
+    /// receiver that checks signatures never gets unsigned requests.
     public static func make(
         configuration: ServiceConfiguration, database: any Database, logger: Logger,
         environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -25,7 +25,9 @@ extension Notifier {
             if !variable.isEmpty {
                 guard let value = environment[variable], !value.isEmpty else {
                     throw ConfigError.unsafe(
-                        message: "[notifications] webhook_secret_env names \(variable), which is unset or empty")
+                        message:
+                            "[notifications] webhook_secret_env names \(variable), which is unset or empty; set it to the HMAC key"
+                    )
                 }
                 secret = Array(value.utf8)
             }
@@ -38,7 +40,8 @@ extension Notifier {
         guard !senders.isEmpty else { return nil }
 
         let outbox = try NotificationOutbox(
-            database: database, perIncidentPerMinute: max(0, configuration.integer("notifications", "per_incident_per_minute")))
+            database: database,
+            perIncidentPerMinute: max(0, configuration.integer("notifications", "per_incident_per_minute")))
         var backoff = RetryBackoff()
         let base = configuration.integer("notifications", "retry_base_seconds")
         if base > 0 { backoff.base = Double(base) }
@@ -56,7 +59,9 @@ extension Notifier {
             guard missing else { continue }
             logger.info("queueing a missed incident.opened notification", metadata: ["incident": incident.id])
             record(
-                AgoraEvent(kind: "incident.opened", at: incident.firstSeen, projectID: incident.projectID, payload: incident.json),
+                AgoraEvent(
+                    kind: "incident.opened", at: incident.firstSeen, projectID: incident.projectID,
+                    payload: incident.json),
                 activeIncident: activeIncident)
         }
     }

@@ -13,7 +13,7 @@ public final class Notifier: @unchecked Sendable {
     public let backoff: RetryBackoff
     private let clock: @Sendable () -> Date
     let logger: Logger
-    /// Longest wait between two looks at the outbox, in seconds.
+    /// Maximum seconds between two reads of the outbox.
     public var pollSeconds: Double = 1
     private let lock = NSLock()
     private var subscription: (bus: EventBus, token: Int)?
@@ -37,7 +37,7 @@ public final class Notifier: @unchecked Sendable {
         do {
             try outbox.resumePending(at: clock().timeIntervalSince1970)
         } catch {
-            logger.error("cannot reschedule the notification outbox", metadata: ["error": "\(error)"])
+            logger.error("rescheduling the notification outbox failed", metadata: ["error": "\(error)"])
         }
         let token = bus.subscribe { [weak self] event in
             self?.record(event, activeIncident: activeIncident)
@@ -96,7 +96,7 @@ public final class Notifier: @unchecked Sendable {
                 }
             } catch {
                 logger.error(
-                    "cannot store a notification",
+                    "storing a notification failed",
                     metadata: ["sink": sender.sink, "kind": event.kind, "key": key, "error": "\(error)"])
             }
         }
@@ -113,7 +113,7 @@ public final class Notifier: @unchecked Sendable {
         do {
             entries = try outbox.due(at: clock().timeIntervalSince1970)
         } catch {
-            logger.error("cannot read the notification outbox", metadata: ["error": "\(error)"])
+            logger.error("reading the notification outbox failed", metadata: ["error": "\(error)"])
             return
         }
         for entry in entries {
@@ -141,13 +141,13 @@ public final class Notifier: @unchecked Sendable {
             case .retry(let message):
                 let final = "gave up after \(entry.attempts + 1) attempts: \(message)"
                 try outbox.markFailed(entry.id, error: final)
-                logger.error("notification failed", metadata: ids.merging(["error": final]) { $1 })
+                logger.error("notification delivery failed; no more retries", metadata: ids.merging(["error": final]) { $1 })
             case .failed(let message):
                 try outbox.markFailed(entry.id, error: message)
-                logger.error("notification rejected", metadata: ids.merging(["error": message]) { $1 })
+                logger.error("notification rejected by the receiver; no retry", metadata: ids.merging(["error": message]) { $1 })
             }
         } catch {
-            logger.error("cannot record a notification's outcome", metadata: ids.merging(["error": "\(error)"]) { $1 })
+            logger.error("recording a notification's outcome failed", metadata: ids.merging(["error": "\(error)"]) { $1 })
         }
     }
 }

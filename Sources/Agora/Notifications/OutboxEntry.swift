@@ -3,7 +3,7 @@ import Store
 
 /// One notification for one sink (`webhook`, `syslog`), as the outbox stores it.
 public struct OutboxEntry: Sendable, Equatable {
-    /// Where a notification stands.
+    /// The delivery state of a notification.
     public enum Status: String, Sendable {
         /// Waiting for its first or next attempt at `nextAttemptAt`.
         case pending

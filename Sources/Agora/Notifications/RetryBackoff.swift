@@ -23,7 +23,7 @@ public struct RetryBackoff: Sendable {
         self.random = random
     }
 
-    /// The delay in seconds after the `attempt`-th failed attempt (1 for the first).
+    /// Returns the delay in seconds after the `attempt`-th failed attempt (1 for the first).
     public func delay(afterAttempt attempt: Int) -> Double {
         let exponent = Double(min(max(attempt - 1, 0), 30))
         let step = min(maximum, base * pow(2, exponent))

@@ -12,7 +12,7 @@ public struct SyslogSender: NotificationSender {
     /// The Unix datagram socket of the local syslog daemon.
     public let socketPath: String
     public var tag = "agora"
-    /// Longest message in bytes; longer ones are cut, since some daemons drop datagrams over 2 KiB.
+    /// Maximum datagram size in bytes. Longer messages are cut, because some daemons drop datagrams over 2 KiB.
     public var maxMessageBytes = 1024
 
     /// The `auth` facility's code (RFC 5424 table 1).
@@ -31,7 +31,7 @@ public struct SyslogSender: NotificationSender {
         return warnings.contains(kind) ? 4 : 5
     }
 
-    /// The datagram for an entry, with `date` and `processID` in its header.
+    /// Builds the datagram for an entry, with `date` and `processID` in its header.
     public func datagram(_ entry: OutboxEntry, date: Date, processID: Int32) -> [UInt8] {
         let priority = Self.authFacility * 8 + Self.severity(entry.eventKind)
         let formatter = DateFormatter()
@@ -47,7 +47,7 @@ public struct SyslogSender: NotificationSender {
         return Array(bytes[..<cut])
     }
 
-    /// The message text: the kind and the fields an operator greps for, as `key=value` pairs.
+    /// Builds the message text: the kind and the fields an operator searches for, as `key=value` pairs.
     static func message(_ entry: OutboxEntry) -> String {
         let event = (try? JSON.parse(Data(entry.payload.utf8), source: "outbox row \(entry.id)")) ?? .null
         let payload = event["payload"] ?? event

@@ -27,7 +27,7 @@ public struct WebhookSender: NotificationSender {
         session = URLSession(configuration: configuration)
     }
 
-    /// The body sent for an entry: the delivery id, the event kind, the incident and the event.
+    /// Builds the body sent for an entry: the delivery id, the event kind, the incident and the event.
     public static func body(_ entry: OutboxEntry) -> [UInt8] {
         let data = (try? JSON.parse(Data(entry.payload.utf8), source: "outbox row \(entry.id)")) ?? .null
         let object: JSON = [
@@ -38,7 +38,7 @@ public struct WebhookSender: NotificationSender {
         return Array(object.text.utf8)
     }
 
-    /// The value of `X-Agora-Signature` for `body` under `key`.
+    /// Computes the value of `X-Agora-Signature` for `body` under `key`.
     public static func signature(_ body: [UInt8], key: [UInt8]) -> String {
         "sha256=" + HMACSHA256.hex(body, key: key)
     }
@@ -66,8 +66,8 @@ public struct WebhookSender: NotificationSender {
         }
         if (200..<300).contains(status) { return .delivered }
 
-        let answer = String(decoding: data.prefix(500), as: UTF8.self)
-        let message = "POST \(url.absoluteString) returned HTTP \(status): \(answer)"
+        let responseText = String(decoding: data.prefix(500), as: UTF8.self)
+        let message = "POST \(url.absoluteString) returned HTTP \(status): \(responseText)"
         return status >= 500 || status == 429 ? .retry(message) : .failed(message)
     }
 }

@@ -42,7 +42,7 @@ public final class Launcher: @unchecked Sendable {
         backends.append(NftablesBackend(runner: CommandRunner(namespace: namespace.isEmpty ? nil : namespace)))
         try service.enableEnforcement(backends: backends, clock: enforcementClock)
 
-        // The notifier subscribes before the sources start, so that it sees their first events.
+        // The notifier subscribes before the sources start, so that it receives their first events.
         let notifier = try Notifier.make(
             configuration: configuration, database: service.database, logger: logger, clock: service.clock)
         if let notifier {

@@ -3,9 +3,9 @@ import Foundation
 /// Keeps a simulated cloud's changeable state in a file, so that the cloud outlives the
 /// process as a real one would, and journals every change that took effect.
 ///
-/// The file holds the state the backends change (port security groups and admin state, server
-/// status and lock, the security groups, the id counter) and the journal, written together to a
-/// temporary file that is then renamed over the old one. A process killed at any point leaves
+/// The file contains the state that backends change and the journal. The state is the ports'
+/// security groups and admin state, the servers' status and lock, the security groups and the id
+/// counter. Both are written to a temporary file that is then renamed over the old one. A process killed at any point leaves
 /// the file before or after a change, never half of one. A change that was made in memory but
 /// not saved is lost with the process, as if the cloud had never received the request.
 public final class SimulatedCloudJournal: @unchecked Sendable {
@@ -66,7 +66,7 @@ public final class SimulatedCloudJournal: @unchecked Sendable {
         cloud.lock.withLock { cloud.saveHandler = { [weak self] in self?.save() } }
     }
 
-    /// The changes that took effect, in order, across every process that used the file.
+    /// Reads the changes that took effect, in order, across every process that used the file.
     public static func changes(in url: URL) throws -> [Change] {
         try JSONDecoder().decode(State.self, from: Data(contentsOf: url)).changes
     }
@@ -85,7 +85,9 @@ public final class SimulatedCloudJournal: @unchecked Sendable {
         }
         for (id, port) in next.ports.sorted(by: { $0.key < $1.key }) {
             let old = saved.ports[id]
-            note(id, "security_groups", old?.securityGroups.joined(separator: ",") ?? "", port.securityGroups.joined(separator: ","))
+            note(
+                id, "security_groups", old?.securityGroups.joined(separator: ",") ?? "",
+                port.securityGroups.joined(separator: ","))
             note(id, "admin_state_up", old.map { String($0.adminStateUp) } ?? "", String(port.adminStateUp))
         }
         for (id, server) in next.servers.sorted(by: { $0.key < $1.key }) {
@@ -98,7 +100,7 @@ public final class SimulatedCloudJournal: @unchecked Sendable {
             saved = next
         } catch {
             // NOTE: the simulated cloud has no logger; a failed save shows as a change missing from the journal.
-            FileHandle.standardError.write(Data("simulated cloud: cannot save \(url.path): \(error)\n".utf8))
+            FileHandle.standardError.write(Data("simulated cloud: saving the state to \(url.path) failed: \(error)\n".utf8))
         }
     }
 

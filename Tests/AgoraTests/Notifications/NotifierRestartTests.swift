@@ -19,7 +19,7 @@ import Testing
         return configuration
     }
 
-    /// Polls `condition` every 50 ms until it holds or 30 seconds pass; returns whether it held.
+    /// Polls `condition` every 50 ms until it is true or 30 seconds pass, and returns its last value.
     static func eventually(_ condition: () throws -> Bool) async rethrows -> Bool {
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
@@ -41,7 +41,9 @@ import Testing
         let first = try await Launcher.start(configuration: configuration, logger: logger)
         let notifier = try #require(first.notifier)
         first.service.events.publish(NotifierTests.incidentEvent("incident.opened", id: "incident-restart"))
-        let attempted = try await Self.eventually { try notifier.outbox.entries().first.map { $0.attempts >= 1 } ?? false }
+        let attempted = try await Self.eventually {
+            try notifier.outbox.entries().first.map { $0.attempts >= 1 } ?? false
+        }
         #expect(attempted)
         let waiting = try #require(try notifier.outbox.entries().first)
         #expect(waiting.status == .pending)
