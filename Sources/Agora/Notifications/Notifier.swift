@@ -141,13 +141,16 @@ public final class Notifier: @unchecked Sendable {
             case .retry(let message):
                 let final = "gave up after \(entry.attempts + 1) attempts: \(message)"
                 try outbox.markFailed(entry.id, error: final)
-                logger.error("notification delivery failed; no more retries", metadata: ids.merging(["error": final]) { $1 })
+                logger.error(
+                    "notification delivery failed; no more retries", metadata: ids.merging(["error": final]) { $1 })
             case .failed(let message):
                 try outbox.markFailed(entry.id, error: message)
-                logger.error("notification rejected by the receiver; no retry", metadata: ids.merging(["error": message]) { $1 })
+                logger.error(
+                    "notification rejected by the receiver; no retry", metadata: ids.merging(["error": message]) { $1 })
             }
         } catch {
-            logger.error("recording a notification's outcome failed", metadata: ids.merging(["error": "\(error)"]) { $1 })
+            logger.error(
+                "recording a notification's outcome failed", metadata: ids.merging(["error": "\(error)"]) { $1 })
         }
     }
 }

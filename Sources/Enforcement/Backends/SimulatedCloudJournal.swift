@@ -100,7 +100,8 @@ public final class SimulatedCloudJournal: @unchecked Sendable {
             saved = next
         } catch {
             // NOTE: the simulated cloud has no logger; a failed save shows as a change missing from the journal.
-            FileHandle.standardError.write(Data("simulated cloud: saving the state to \(url.path) failed: \(error)\n".utf8))
+            FileHandle.standardError.write(
+                Data("simulated cloud: saving the state to \(url.path) failed: \(error)\n".utf8))
         }
     }
 

@@ -5,9 +5,9 @@ import OpenStack
 import Store
 import Testing
 
-/// Kills `agora serve` with SIGKILL at seeded random moments while it ingests an EVE file and
-/// quarantines VMs, 50 times, and checks after each restart and at the end that no incident
-/// was lost or doubled and that no quarantine reached the cloud twice.
+/// Kills `agora serve` with SIGKILL 50 times, at seeded random moments while it ingests an EVE
+/// file and quarantines VMs. After each restart and at the end, the test checks that no
+/// incident was lost or doubled and that no quarantine reached the cloud twice.
 ///
 /// The simulated cloud lives in the child's memory, so the child keeps its state in a file
 /// (`--simulated-state`) with a journal of every change that took effect. A quarantine that ran
@@ -138,7 +138,7 @@ import Testing
         try Self.checkJournal(state, cloud: cloud, infected: infected)
     }
 
-    /// One quarantine action per infected VM, and at most one `executed` step per action.
+    /// Checks for one quarantine action per infected VM and at most one `executed` step per action.
     static func checkLedger(dataDirectory: URL, infected: [String]) throws {
         let database = try Store.open(dataDirectory.appendingPathComponent("agora.db").path)
         defer { database.close() }
@@ -166,7 +166,7 @@ import Testing
         }
     }
 
-    /// Each infected VM's port entered the quarantine group exactly once, and no other port did.
+    /// Checks that each infected VM's port entered the quarantine group exactly once, and no other port did.
     static func checkJournal(_ state: URL, cloud: SimulatedCloud, infected: [String]) throws {
         let changes = try SimulatedCloudJournal.changes(in: state)
         let entered = changes.filter { $0.field == "security_groups" && $0.after != "" && $0.before != $0.after }
