@@ -84,7 +84,9 @@ public actor Enforcer {
         var usedEvidence: Set<String> = []
         for call in calls {
             let intent = ActionIntent(call: call)
-            if try ledger.rowIsLive(intent.key) == true {
+            // A live row without any action is what a crash between the two writes left
+            // before the action came to be written first; it is taken as a new row.
+            if try ledger.rowIsLive(intent.key) == true, try ledger.latest(key: intent.key) != nil {
                 // The engine derived a row again that it never retracted: after a restart, or
                 // in a refresh that changed nothing for this row.
                 usedEvidence.formUnion(try attach(evidence, toOpenFor: intent, note: nil))
@@ -102,8 +104,10 @@ public actor Enforcer {
                 deferred[intent.key] = (intent, evidence, due)
                 continue
             }
-            try ledger.setRow(intent.key, live: true, at: now)
+            // The action is written before the row is marked live, so that a crash between the
+            // two leaves an action that a restart finds, not a live row with no action.
             let record = try create(intent, evidence: evidence)
+            try ledger.setRow(intent.key, live: true, at: now)
             usedEvidence.formUnion(record.evidence)
             created.append(record)
         }

@@ -40,4 +40,23 @@ import Testing
         #expect(restarted.backend.applyCount == 1)
         #expect(try restarted.ledger.allRecords().count == 1)
     }
+
+    @Test func liveRowWithoutActionFiresAfterRestart() async throws {
+        let path = temporaryLedgerPath()
+        let clock = ManualClock(now: 1000)
+        let call = quarantineCall("vm-a", "192.0.2.10")
+        let crashed = try openLedger(path)
+        try crashed.setRow(ActionIntent(call: call).key, live: true, at: clock.now)
+        crashed.database.close()
+
+        clock.advance(by: 5)
+        let restarted = try await Harness(path: path, clock: clock, inventory: inventory())
+        try await restarted.enforcer.start()
+        try await restarted.enforcer.submit(calls: [call])
+        #expect(restarted.backend.applyCount == 1)
+        #expect(try restarted.ledger.allRecords().count == 1)
+
+        try await restarted.enforcer.submit(calls: [call])
+        #expect(restarted.backend.applyCount == 1)
+    }
 }

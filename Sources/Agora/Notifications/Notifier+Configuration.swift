@@ -52,6 +52,9 @@ extension Notifier {
 
     /// Queues `incident.opened` for incidents that lack it: an incident saved just before a
     /// crash may not have reached the outbox, because the two are separate transactions.
+    ///
+    /// NOTE: only openings are recovered this way. Another event published just before a crash
+    /// (an action verified, an incident contained) may never reach the outbox.
     public func recordMissedOpenings(_ incidents: [Incident], activeIncident: (String, String) -> String?) {
         for incident in incidents where incident.state != .resolved {
             let key = NotificationTopics.openedKey(incidentID: incident.id)

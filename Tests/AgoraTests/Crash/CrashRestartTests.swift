@@ -7,7 +7,8 @@ import Testing
 
 /// Kills `agora serve` with SIGKILL 50 times, at seeded random moments while it ingests an EVE
 /// file and quarantines VMs. After each restart and at the end, the test checks that no
-/// incident was lost or doubled and that no quarantine reached the cloud twice.
+/// incident was lost or doubled, that no quarantine reached the cloud twice, and that each
+/// incident's `incident.opened` notification reached a webhook receiver under one delivery id.
 ///
 /// The simulated cloud lives in the child's memory, so the child keeps its state in a file
 /// (`--simulated-state`) with a journal of every change that took effect. A quarantine that ran
@@ -20,11 +21,15 @@ import Testing
     static let victims = ["web-1", "web-2", "db-1", "db-2", "bastion"]
     static let addresses = ["10.10.1.11", "10.10.1.12", "10.20.1.11", "10.20.1.12", "10.30.1.11", "10.30.1.12"]
 
-    static func configText(dataDirectory: URL, eve: URL, feed: URL) -> String {
+    static func configText(dataDirectory: URL, eve: URL, feed: URL, webhook: String) -> String {
         """
         [DEFAULT]
         data_dir = \(dataDirectory.path)
         log_level = warning
+
+        [notifications]
+        webhook_url = \(webhook)
+        retry_base_seconds = 1
 
         [enforcement]
         default_mode = enforce
@@ -69,7 +74,8 @@ import Testing
         let state = directory.appendingPathComponent("cloud-state.json")
         FileManager.default.createFile(atPath: eve.path, contents: nil)
         try DemoTraffic.feed.write(to: feed, atomically: true, encoding: .utf8)
-        try Self.configText(dataDirectory: dataDirectory, eve: eve, feed: feed)
+        let receiver = try WebhookReceiver()
+        try Self.configText(dataDirectory: dataDirectory, eve: eve, feed: feed, webhook: receiver.url)
             .write(to: config, atomically: true, encoding: .utf8)
 
         let server = try CrashableServer(
@@ -123,7 +129,15 @@ import Testing
             return Set(verified.compactMap { $0["target"]?["vm_id"]?.stringValue }) == Set(infected)
         }
         let settled = try await client.call("GET", "/v1/incidents").json
+        let incidentIDs = Set((settled["results"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue })
+        let announced = try await Self.openedDeliveries(receiver, covering: incidentIDs)
         server.stop()
+
+        // A kill between a post and its outbox update sends the same delivery again, which
+        // receivers drop by its X-Agora-Delivery id; a second delivery id would be a second event.
+        for id in incidentIDs {
+            #expect(announced[id]?.count == 1, "incident \(id): incident.opened deliveries \(announced[id] ?? [])")
+        }
 
         let incidents = settled["results"]?.arrayValue ?? []
         for vm in infected {
@@ -138,12 +152,39 @@ import Testing
         try Self.checkJournal(state, cloud: cloud, infected: infected)
     }
 
+    /// Waits up to 30 seconds until the receiver has an `incident.opened` post for every incident,
+    /// and returns the distinct delivery ids of those posts by incident.
+    static func openedDeliveries(_ receiver: WebhookReceiver, covering incidents: Set<String>) async throws
+        -> [String: Set<String>]
+    {
+        var deliveries: [String: Set<String>] = [:]
+        let deadline = Date().addingTimeInterval(30)
+        repeat {
+            deliveries = [:]
+            for request in receiver.requests where request.headers["X-Agora-Event"] == "incident.opened" {
+                let body = try JSON.parse(Data(request.body), source: "webhook body")
+                guard let incident = body["incident_id"]?.stringValue else { continue }
+                deliveries[incident, default: []].insert(request.headers["X-Agora-Delivery"] ?? "")
+            }
+            if incidents.isSubset(of: Set(deliveries.keys)) { break }
+            try await Task.sleep(nanoseconds: 100_000_000)
+        } while Date() < deadline
+        return deliveries
+    }
+
     /// Checks for one quarantine action per infected VM and at most one `executed` step per action.
     static func checkLedger(dataDirectory: URL, infected: [String]) throws {
         let database = try Store.open(dataDirectory.appendingPathComponent("agora.db").path)
         defer { database.close() }
         let actions = try database.read { sql in
-            try sql.query("SELECT id, vm_id FROM actions WHERE response = 'quarantine' ORDER BY id", [])
+            try sql.query("SELECT id, vm_id, state, reason FROM actions WHERE response = 'quarantine' ORDER BY id", [])
+        }
+        for action in actions {
+            let id = action.optionalInt("id") ?? 0
+            let vm = action.optionalString("vm_id") ?? ""
+            print(
+                "crash test: action \(id) on \(vm): \(action.optionalString("state") ?? "") (\(action.optionalString("reason") ?? ""))"
+            )
         }
         let byVM = Dictionary(grouping: actions, by: { $0.optionalString("vm_id") ?? "" })
         #expect(Set(byVM.keys) == Set(infected))
