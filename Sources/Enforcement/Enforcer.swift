@@ -84,8 +84,8 @@ public actor Enforcer {
         var usedEvidence: Set<String> = []
         for call in calls {
             let intent = ActionIntent(call: call)
-            // A live row without any action is what a crash between the two writes left
-            // before the action came to be written first; it is taken as a new row.
+            // Older runs marked the row live before writing its action, so a crash between the
+            // two left a live row with no action. Such a row is taken as a new row.
             if try ledger.rowIsLive(intent.key) == true, try ledger.latest(key: intent.key) != nil {
                 // The engine derived a row again that it never retracted: after a restart, or
                 // in a refresh that changed nothing for this row.

@@ -133,8 +133,8 @@ import Testing
         let announced = try await Self.openedDeliveries(receiver, covering: incidentIDs)
         server.stop()
 
-        // A kill between a post and its outbox update sends the same delivery again, which
-        // receivers drop by its X-Agora-Delivery id; a second delivery id would be a second event.
+        // A kill between a post and its outbox update sends the same delivery again, and
+        // receivers drop the copy by its X-Agora-Delivery id. A second id would be a second event.
         for id in incidentIDs {
             #expect(announced[id]?.count == 1, "incident \(id): incident.opened deliveries \(announced[id] ?? [])")
         }
