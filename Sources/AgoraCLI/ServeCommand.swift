@@ -56,6 +56,10 @@ enum ServeCommand {
         var cloud: SimulatedCloud?
         var journal: SimulatedCloudJournal?
         var latency = 0.0
+        let simulatedOptions = ["simulated-state", "simulated-latency-ms"].filter { parsed[option: $0] != nil }
+        if !simulatedOptions.isEmpty && !parsed.switches.contains("simulated-cloud") {
+            return fail("agora serve: --\(simulatedOptions[0]) needs --simulated-cloud\n\(usage)", status: 2)
+        }
         if let text = parsed[option: "simulated-latency-ms"] {
             guard let milliseconds = Int(text), milliseconds >= 0 else {
                 return fail(
@@ -71,7 +75,7 @@ enum ServeCommand {
                     journal = try SimulatedCloudJournal(cloud: demo, url: URL(fileURLWithPath: path))
                 } catch {
                     return fail(
-                        "agora serve: cannot load the simulated cloud's state from \(path): \(error)", status: 1)
+                        "agora serve: loading the simulated cloud's state from \(path) failed: \(error)", status: 1)
                 }
             }
             if !configuration.dataSources.contains(where: { $0.driver == "simulated" }) {

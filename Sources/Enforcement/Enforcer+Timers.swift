@@ -34,16 +34,6 @@ extension Enforcer {
         }
     }
 
-    /// Decides the actions with these ids that are still `requested`: a crash between writing an
-    /// intent and deciding it leaves it there, and no later round decides it, because the row's
-    /// key already has an open action. Pass only ids read before the first submit after a
-    /// start, so that no running round owns them.
-    public func decideInterrupted(_ ids: [Int64]) async throws {
-        let records = try ids.compactMap { try ledger.record($0) }.filter { $0.state == .requested }
-        guard !records.isEmpty else { return }
-        try await decide(records, evidence: [])
-    }
-
     /// Does the work that falls due with time: automatic releases, visibility checks of executed
     /// actions, rows whose hold-down ended, retries after transient failures, and actions held
     /// for stale inventory once the inventory is fresh.

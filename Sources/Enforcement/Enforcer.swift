@@ -90,6 +90,9 @@ public actor Enforcer {
                 // The engine derived a row again that it never retracted: after a restart, or
                 // in a refresh that changed nothing for this row.
                 usedEvidence.formUnion(try attach(evidence, toOpenFor: intent, note: nil))
+                if let interrupted = try undecided(intent.key), !created.contains(where: { $0.id == interrupted.id }) {
+                    created.append(interrupted)
+                }
                 continue
             }
             if let response = intent.response,
@@ -98,6 +101,9 @@ public actor Enforcer {
                 try ledger.setRow(intent.key, live: true, at: now)
                 usedEvidence.formUnion(
                     try attach(evidence, toOpenFor: intent, note: open.key == intent.key ? nil : intent.key))
+                if let interrupted = try undecided(open.key), !created.contains(where: { $0.id == interrupted.id }) {
+                    created.append(interrupted)
+                }
                 continue
             }
             if let latest = try ledger.latest(key: intent.key), let due = holdDownEnd(of: latest), now < due {
@@ -114,6 +120,15 @@ public actor Enforcer {
 
         try routeEvidence(evidence.filter { !usedEvidence.contains($0.reference) })
         try await decide(created, evidence: evidence)
+    }
+
+    /// Returns the row's action when it is still `requested` outside a running round, which only
+    /// a crash between writing the intent and deciding it leaves behind. Rounds reach `submit`
+    /// one at a time, and `tick` and the operator calls never leave an action `requested` across
+    /// a suspension, so such an action is decided again with the round that derives its row.
+    func undecided(_ key: String) throws -> ActionRecord? {
+        guard let latest = try ledger.latest(key: key), latest.state == .requested else { return nil }
+        return latest
     }
 
     /// When the hold-down after the row's last action ends; nil when that action is still open.

@@ -14,46 +14,26 @@ public final class EnforcementBridge: @unchecked Sendable {
     private let service: AgoraService
     private let continuation: AsyncStream<Item>.Continuation
 
-    /// The items of the queue, handled in order: engine rounds, guard settings and interrupted actions.
+    /// What goes through the queue, in order: engine rounds and guard settings.
     enum Item: Sendable {
         case round([TableDelta])
         case settings(GuardSettings)
-        /// Actions that a crash left `requested`, decided after the settings queued before them.
-        case interrupted([Int64])
     }
     private var worker: Task<Void, Never>?
     private var ticker: Task<Void, Never>?
     private let pending = PendingCounter()
     private let linkLock = NSLock()
     private var linked: Set<Int64> = []
-    /// The actions left `requested` by the last run, read in `init` before any round could
-    /// reach the enforcer, so that no round of this run owns them.
-    private let interrupted: [Int64]
 
     public init(enforcer: Enforcer, service: AgoraService) {
         self.enforcer = enforcer
         self.service = service
-        do {
-            interrupted = try enforcer.ledger.records(in: [.requested]).map(\.id)
-        } catch {
-            service.logger.error("reading actions interrupted by a restart failed", metadata: ["error": "\(error)"])
-            interrupted = []
-        }
         let (stream, continuation) = AsyncStream<Item>.makeStream()
         self.continuation = continuation
         worker = Task { [enforcer, pending, logger = service.logger] in
             for await item in stream {
                 guard case .round(let deltas) = item else {
                     if case .settings(let settings) = item { await enforcer.update(guardSettings: settings) }
-                    if case .interrupted(let ids) = item {
-                        do {
-                            try await enforcer.decideInterrupted(ids)
-                        } catch {
-                            logger.error(
-                                "deciding actions interrupted by a restart failed",
-                                metadata: ["actions": ids.map(String.init).joined(separator: ","), "error": "\(error)"])
-                        }
-                    }
                     pending.done()
                     continue
                 }
@@ -79,13 +59,6 @@ public final class EnforcementBridge: @unchecked Sendable {
     public func start(tickSeconds: Double = 2) async throws {
         await enforcer.subscribe { [weak self] event in self?.handle(event) }
         try await enforcer.start()
-        if !interrupted.isEmpty {
-            service.logger.warning(
-                "deciding actions that a restart interrupted",
-                metadata: ["actions": interrupted.map(String.init).joined(separator: ",")])
-            pending.add()
-            continuation.yield(.interrupted(interrupted))
-        }
         ticker = Task { [enforcer, logger = service.logger] in
             while !Task.isCancelled {
                 try? await Task.sleep(nanoseconds: UInt64(tickSeconds * 1e9))
