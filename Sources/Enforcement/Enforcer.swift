@@ -122,10 +122,12 @@ public actor Enforcer {
         try await decide(created, evidence: evidence)
     }
 
-    /// Returns the row's action when it is still `requested` outside a running round, which only
-    /// a crash between writing the intent and deciding it leaves behind. Rounds reach `submit`
-    /// one at a time, and `tick` and the operator calls never leave an action `requested` across
-    /// a suspension, so such an action is decided again with the round that derives its row.
+    /// Returns the row's action when it is still `requested` outside this round, which only a
+    /// crash between writing the intent and deciding it leaves behind. `tick` and the operator
+    /// calls never leave an action `requested` across a suspension.
+    ///
+    /// NOTE: this relies on callers passing rounds to `submit` one at a time, as the service's
+    /// single queue does. Two concurrent submits could each decide the other's new action.
     func undecided(_ key: String) throws -> ActionRecord? {
         guard let latest = try ledger.latest(key: key), latest.state == .requested else { return nil }
         return latest
