@@ -40,7 +40,8 @@ let package = Package(
         .testTarget(name: "DataSourcesTests", dependencies: ["DataSources", "Datalog"]),
         .testTarget(name: "OpenStackTests", dependencies: ["OpenStack", "DataSources", "Datalog", "LiveCloudSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
-        .testTarget(name: "AgoraTests", dependencies: ["Agora", "Datalog", "AgoraCLI", "LiveCloudSupport"]),
+        .testTarget(
+            name: "AgoraTests", dependencies: ["Agora", "Datalog", "AgoraCLI", "LiveCloudSupport", "HTTP", "Store"]),
         // Browser tests of the dashboard; see the header of Tests/DashboardTests/DashboardTests.swift.
         .testTarget(name: "DashboardTests", dependencies: ["Agora", "Store"]),
     ]

@@ -7,20 +7,26 @@ import Foundation
 enum ServeCommand {
     static let usage = """
         usage: agora serve [--config FILE] [--bind HOST:PORT] [--data-dir DIR] [--auth noauth|token|keystone]
-                           [--simulated-cloud] [--help-config]
+                           [--simulated-cloud [--simulated-state FILE] [--simulated-latency-ms N]] [--help-config]
 
           --config FILE        agora.conf (oslo.config style); `--help-config` lists every option
           --bind HOST:PORT     listen address (default 127.0.0.1:1789)
           --data-dir DIR       where the store and ingest offsets live
           --auth STRATEGY      noauth (loopback only), token (Agora API keys) or keystone
           --simulated-cloud    add a simulated cloud (data source `simulated`, and its backend)
+          --simulated-state FILE
+                               keep the simulated cloud's state and a journal of its changes in FILE,
+                               so that the cloud keeps its changes across restarts
+          --simulated-latency-ms N
+                               milliseconds each change of the simulated backend waits (default 0)
         """
 
     static func run(_ arguments: [String]) async -> Int32 {
         let parsed: CommandLineArguments
         do {
             parsed = try CommandLineArguments(
-                arguments, valued: ["config", "bind", "data-dir", "auth", "log-level"],
+                arguments,
+                valued: ["config", "bind", "data-dir", "auth", "log-level", "simulated-state", "simulated-latency-ms"],
                 flags: ["help", "help-config", "simulated-cloud"])
         } catch let error as CommandLineArguments.UsageError {
             return fail("agora serve: \(error.message)\n\(usage)", status: 2)
@@ -48,15 +54,38 @@ enum ServeCommand {
         let level = LogLevel(name: configuration.text("DEFAULT", "log_level")) ?? .info
         let logger = Logger(label: "agora", level: level)
         var cloud: SimulatedCloud?
+        var journal: SimulatedCloudJournal?
+        var latency = 0.0
+        let simulatedOptions = ["simulated-state", "simulated-latency-ms"].filter { parsed[option: $0] != nil }
+        if !simulatedOptions.isEmpty && !parsed.switches.contains("simulated-cloud") {
+            return fail("agora serve: --\(simulatedOptions[0]) needs --simulated-cloud\n\(usage)", status: 2)
+        }
+        if let text = parsed[option: "simulated-latency-ms"] {
+            guard let milliseconds = Int(text), milliseconds >= 0 else {
+                return fail(
+                    "agora serve: --simulated-latency-ms takes a whole number of milliseconds, not \(text)", status: 2)
+            }
+            latency = Double(milliseconds) / 1000
+        }
         if parsed.switches.contains("simulated-cloud") {
-            cloud = SimulatedCloud.demo()
+            let demo = SimulatedCloud.demo()
+            cloud = demo
+            if let path = parsed[option: "simulated-state"] {
+                do {
+                    journal = try SimulatedCloudJournal(cloud: demo, url: URL(fileURLWithPath: path))
+                } catch {
+                    return fail(
+                        "agora serve: loading the simulated cloud's state from \(path) failed: \(error)", status: 1)
+                }
+            }
             if !configuration.dataSources.contains(where: { $0.driver == "simulated" }) {
                 configuration.dataSources.append(DataSourceConfig(name: "simulated", driver: "simulated"))
             }
         }
         let launcher: Launcher
         do {
-            launcher = try await Launcher.start(configuration: configuration, simulatedCloud: cloud, logger: logger)
+            launcher = try await Launcher.start(
+                configuration: configuration, simulatedCloud: cloud, simulatedLatency: latency, logger: logger)
         } catch {
             return fail("agora serve: \(error)", status: 1)
         }
@@ -67,6 +96,7 @@ enum ServeCommand {
         await waitForSignal()
         logger.info("stopping")
         launcher.stop()
+        withExtendedLifetime(journal) {}
         return 0
     }
 

@@ -56,8 +56,8 @@ extension Enforcer {
 
         for (key, entry) in deferred.sorted(by: { $0.key < $1.key }) where entry.due <= now {
             deferred[key] = nil
-            try ledger.setRow(key, live: true, at: now)
             let record = try create(entry.intent, evidence: entry.evidence)
+            try ledger.setRow(key, live: true, at: now)
             try await decide([record], evidence: entry.evidence)
         }
 

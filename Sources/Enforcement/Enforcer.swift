@@ -89,10 +89,15 @@ public actor Enforcer {
         for call in blocks + others {
             var intent = ActionIntent(call: call)
             attributeBlock(&intent, inventory: current)
-            if try ledger.rowIsLive(intent.key) == true {
+            // Older runs marked the row live before writing its action, so a crash between the
+            // two left a live row with no action. Such a row is taken as a new row.
+            if try ledger.rowIsLive(intent.key) == true, try ledger.latest(key: intent.key) != nil {
                 // The engine derived a row again that it never retracted: after a restart, or
                 // in a refresh that changed nothing for this row.
                 usedEvidence.formUnion(try attach(evidence, toOpenFor: intent, note: nil))
+                if let interrupted = try undecided(intent.key), !created.contains(where: { $0.id == interrupted.id }) {
+                    created.append(interrupted)
+                }
                 continue
             }
             if let response = intent.response,
@@ -101,20 +106,36 @@ public actor Enforcer {
                 try ledger.setRow(intent.key, live: true, at: now)
                 usedEvidence.formUnion(
                     try attach(evidence, toOpenFor: intent, note: open.key == intent.key ? nil : intent.key))
+                if let interrupted = try undecided(open.key), !created.contains(where: { $0.id == interrupted.id }) {
+                    created.append(interrupted)
+                }
                 continue
             }
             if let latest = try ledger.latest(key: intent.key), let due = holdDownEnd(of: latest), now < due {
                 deferred[intent.key] = (intent, evidence, due)
                 continue
             }
-            try ledger.setRow(intent.key, live: true, at: now)
+            // The action is written before the row is marked live, so that a crash between the
+            // two leaves an action that a restart finds, not a live row with no action.
             let record = try create(intent, evidence: evidence)
+            try ledger.setRow(intent.key, live: true, at: now)
             usedEvidence.formUnion(record.evidence)
             created.append(record)
         }
 
         try routeEvidence(evidence.filter { !usedEvidence.contains($0.reference) })
         try await decide(created, evidence: evidence)
+    }
+
+    /// Returns the row's action when it is still `requested` outside this round, which only a
+    /// crash between writing the intent and deciding it leaves behind. `tick` and the operator
+    /// calls never leave an action `requested` across a suspension.
+    ///
+    /// NOTE: this relies on callers passing rounds to `submit` one at a time, as the service's
+    /// single queue does. Two concurrent submits could each decide the other's new action.
+    func undecided(_ key: String) throws -> ActionRecord? {
+        guard let latest = try ledger.latest(key: key), latest.state == .requested else { return nil }
+        return latest
     }
 
     /// When the hold-down after the row's last action ends; nil when that action is still open.

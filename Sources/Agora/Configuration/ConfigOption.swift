@@ -81,7 +81,15 @@ public struct ConfigOption: Sendable {
             "Name of the environment variable that holds the HMAC-SHA256 key for X-Agora-Signature."),
         ConfigOption("notifications", "syslog", .boolean, "false", "Also log each event to syslog (facility auth)."),
         ConfigOption(
-            "notifications", "per_incident_per_minute", .integer, "6", "Notifications per incident per minute."),
+            "notifications", "per_incident_per_minute", .integer, "6",
+            "Notifications per incident and sink in any 60 seconds; the excess goes out in one summary. 0: no limit."),
+        ConfigOption("notifications", "syslog_socket", .text, "/dev/log", "Unix datagram socket of the syslog daemon."),
+        ConfigOption(
+            "notifications", "retry_base_seconds", .integer, "2",
+            "Seconds before the first retry of a failed delivery; each later retry waits about twice as long."),
+        ConfigOption(
+            "notifications", "max_attempts", .integer, "12", "Delivery attempts before a notification is marked failed."
+        ),
     ]
 
     /// The options a `[datasource NAME]` section takes, by driver.

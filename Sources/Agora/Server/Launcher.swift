@@ -10,14 +10,17 @@ import Store
 public final class Launcher: @unchecked Sendable {
     public let service: AgoraService
     public let server: AgoraServer
+    /// Delivers notifications; nil when `[notifications]` names no webhook and no syslog.
+    public let notifier: Notifier?
     /// The first admin key, when this start created it (token auth on an empty store).
     public let bootstrapToken: String?
 
     /// - Parameters:
     ///   - simulatedCloud: the cloud behind `simulated` data sources and the simulated backend;
     ///     nil when the service talks only to a real cloud.
+    ///   - simulatedLatency: seconds each change of the simulated backend waits before it is made.
     public static func start(
-        configuration: ServiceConfiguration, simulatedCloud: SimulatedCloud? = nil,
+        configuration: ServiceConfiguration, simulatedCloud: SimulatedCloud? = nil, simulatedLatency: Double = 0,
         logger: Logger = Logger(label: "agora"), enforcementClock: any EnforcementClock = SystemClock(),
         session givenSession: Session? = nil
     ) async throws -> Launcher {
@@ -34,11 +37,23 @@ public final class Launcher: @unchecked Sendable {
         registerGauges(metrics, service: service)
 
         var backends: [any ActionBackend] = []
-        if let simulatedCloud { backends.append(SimulatedBackend(cloud: simulatedCloud)) }
+        if let simulatedCloud { backends.append(SimulatedBackend(cloud: simulatedCloud, latency: simulatedLatency)) }
         if let session { backends.append(OpenStackBackend(session: session)) }
         let namespace = configuration.text("enforcement", "nft_namespace")
         backends.append(NftablesBackend(runner: CommandRunner(namespace: namespace.isEmpty ? nil : namespace)))
         try service.enableEnforcement(backends: backends, clock: enforcementClock)
+
+        // The notifier subscribes before the sources start, so that it receives their first events.
+        let notifier = try Notifier.make(
+            configuration: configuration, database: service.database, logger: logger, clock: service.clock)
+        if let notifier {
+            let incidents = service.incidents.store
+            let activeIncident: @Sendable (String, String) -> String? = { policy, vmID in
+                (try? incidents.active(policy: policy, vmID: vmID))?.id
+            }
+            notifier.start(bus: service.events, activeIncident: activeIncident)
+            notifier.recordMissedOpenings((try? incidents.list(limit: 100_000)) ?? [], activeIncident: activeIncident)
+        }
 
         try await service.start()
         try await service.enforcement?.start()
@@ -78,12 +93,13 @@ public final class Launcher: @unchecked Sendable {
         }
         let server = AgoraServer(service: service, authenticator: authenticator, metrics: metrics)
         try server.start()
-        return Launcher(service: service, server: server, bootstrapToken: bootstrap)
+        return Launcher(service: service, server: server, notifier: notifier, bootstrapToken: bootstrap)
     }
 
-    private init(service: AgoraService, server: AgoraServer, bootstrapToken: String?) {
+    private init(service: AgoraService, server: AgoraServer, notifier: Notifier?, bootstrapToken: String?) {
         self.service = service
         self.server = server
+        self.notifier = notifier
         self.bootstrapToken = bootstrapToken
     }
 
@@ -96,6 +112,7 @@ public final class Launcher: @unchecked Sendable {
     public func stop() {
         server.stop()
         service.stop()
+        notifier?.stop()
     }
 
     // MARK: Pieces

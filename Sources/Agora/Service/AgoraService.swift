@@ -93,6 +93,9 @@ public final class AgoraService: @unchecked Sendable {
         lock.lock()
         sourcesByName[source.config.name] = source
         lock.unlock()
+        if let ids = source as? IDSSource {
+            ids.durabilityBarrier = { [weak self] in self?.waitUntilDurable() }
+        }
         let pipeline = self.pipeline!
         source.start { deltas in pipeline.submit(deltas) }
         logger.info(
@@ -138,6 +141,21 @@ public final class AgoraService: @unchecked Sendable {
         enforcement = bridge
         lock.unlock()
         onDerived { deltas in bridge.submit(deltas) }
+    }
+
+    /// Blocks the calling thread until every delta submitted so far is applied, its incidents are
+    /// saved and its actions are in the ledger. In enforce mode that includes the backend calls,
+    /// because the enforcer records and carries out a round in one step. Call it from a source's
+    /// own thread, never from a task, because it waits on a semaphore.
+    func waitUntilDurable() {
+        settle()
+        guard let enforcement else { return }
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            await enforcement.settle()
+            done.signal()
+        }
+        done.wait()
     }
 
     /// Waits until data, incidents and actions have caught up with everything submitted.

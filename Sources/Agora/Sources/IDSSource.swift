@@ -21,6 +21,10 @@ public final class IDSSource: ManagedSource, @unchecked Sendable {
     private var thread: Thread?
     private var socket: UnixSocketListener?
     private var deliver: (@Sendable ([TableDelta]) -> Void)?
+    /// Blocks until everything delivered so far is durable: applied, its incidents saved and its
+    /// actions in the ledger. Read offsets are committed only after it returns, so lines that a
+    /// crash kept from having effects are read again. Set before `start`.
+    public var durabilityBarrier: (@Sendable () -> Void)?
     private let interval: Double
     private let logger: Logger
 
@@ -112,14 +116,22 @@ public final class IDSSource: ManagedSource, @unchecked Sendable {
         for follower in followers {
             var batch: [(ArraySlice<UInt8>, String, Int, Bool)] = []
             do {
-                try follower.poll { line, number, truncated in
-                    batch.append((line, follower.path, number, !truncated))
-                    if batch.count >= 4096 {
+                try follower.poll(
+                    { line, number, truncated in
+                        batch.append((line, follower.path, number, !truncated))
+                        if batch.count >= 4096 {
+                            self.ingest(batch)
+                            count += batch.count
+                            batch.removeAll(keepingCapacity: true)
+                        }
+                    },
+                    beforeCommit: {
                         self.ingest(batch)
                         count += batch.count
+                        let delivered = !batch.isEmpty
                         batch.removeAll(keepingCapacity: true)
-                    }
-                }
+                        if delivered { self.durabilityBarrier?() }
+                    })
                 box.update { $0.lastError = nil }
             } catch {
                 box.update { $0.lastError = "\(follower.path): \(error)" }

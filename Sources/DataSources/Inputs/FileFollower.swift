@@ -55,8 +55,12 @@ public final class FileFollower {
 
     /// Reads every line completed since the last poll and commits the new offset.
     /// Returns the number of lines handed to `handle`.
+    ///
+    /// `beforeCommit` runs after the last line was handed over and before the offset is
+    /// committed. A caller that must not lose lines in a crash makes them durable there, because
+    /// a restart resumes after the committed offset.
     @discardableResult
-    public func poll(_ handle: LineHandler) throws(InputError) -> Int {
+    public func poll(_ handle: LineHandler, beforeCommit: () -> Void = {}) throws(InputError) -> Int {
         var count = 0
         if let old = draining {
             let read = try old.readAvailable(handle)
@@ -92,6 +96,7 @@ public final class FileFollower {
                 count += try next.readAvailable(handle)
             }
         }
+        beforeCommit()
         try commit()
         return count
     }

@@ -15,9 +15,11 @@ public final class SimulatedCloud: @unchecked Sendable {
     var subnetTable: [String: SimulatedSubnet] = [:]
     var portTable: [String: SimulatedPort] = [:]
     var groupTable: [String: SimulatedSecurityGroup] = [:]
-    private var counter = 0
+    var counter = 0
     private var changes = 0
     private var handler: (@Sendable (Int) -> Void)?
+    /// Called after each change before `handler`; `SimulatedCloudJournal` saves the state here.
+    var saveHandler: (@Sendable () -> Void)?
 
     public init() {}
 
@@ -42,7 +44,9 @@ public final class SimulatedCloud: @unchecked Sendable {
         changes += 1
         let count = changes
         let handler = self.handler
+        let saveHandler = self.saveHandler
         lock.unlock()
+        saveHandler?()
         handler?(count)
         return result
     }
