@@ -16,9 +16,12 @@ public final class Launcher: @unchecked Sendable {
     /// - Parameters:
     ///   - simulatedCloud: the cloud behind `simulated` data sources and the simulated backend;
     ///     nil when the service talks only to a real cloud.
+    ///   - wrapBackend: applied to each backend before enforcement gets it, so that a benchmark
+    ///     can time or count the calls; the default hands each backend over unchanged.
     public static func start(
         configuration: ServiceConfiguration, simulatedCloud: SimulatedCloud? = nil,
-        logger: Logger = Logger(label: "agora"), enforcementClock: any EnforcementClock = SystemClock()
+        logger: Logger = Logger(label: "agora"), enforcementClock: any EnforcementClock = SystemClock(),
+        wrapBackend: (any ActionBackend) -> any ActionBackend = { $0 }
     ) async throws -> Launcher {
         try configuration.checkSafety()
         let session = try openStackSession(configuration, logger: logger)
@@ -37,7 +40,7 @@ public final class Launcher: @unchecked Sendable {
         if let session { backends.append(OpenStackBackend(session: session)) }
         let namespace = configuration.text("enforcement", "nft_namespace")
         backends.append(NftablesBackend(runner: CommandRunner(namespace: namespace.isEmpty ? nil : namespace)))
-        try service.enableEnforcement(backends: backends, clock: enforcementClock)
+        try service.enableEnforcement(backends: backends.map(wrapBackend), clock: enforcementClock)
 
         try await service.start()
         try await service.enforcement?.start()
