@@ -57,7 +57,7 @@ public struct EngineInventory: Inventory {
         }
     }
 
-    /// The facts of one `neutronv2:ports` row, with its fixed IPs, address pairs, port security
+    /// Builds the facts of one `neutronv2:ports` row, with its fixed IPs, address pairs, port security
     /// and security groups read from their tables.
     private func port(row: Row, _ runtime: PolicyRuntime) -> PortFacts? {
         guard row.count >= 9 else { return nil }
