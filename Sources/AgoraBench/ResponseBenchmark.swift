@@ -60,6 +60,7 @@ struct ResponseBenchmark {
         var idle: Phase
         var loaded: Phase
         var distinctPairs: Int
+        var backgroundCount: Int
         var startSeconds: Double
     }
 
@@ -150,7 +151,9 @@ struct ResponseBenchmark {
         feed.stop()
         loaded.backgroundLines = feedAfter.lines - feedBefore.lines
         loaded.backgroundSeconds = feedAfter.seconds - feedBefore.seconds
-        return Result(idle: idle, loaded: loaded, distinctPairs: background.distinctPairs, startSeconds: startSeconds)
+        return Result(
+            idle: idle, loaded: loaded, distinctPairs: background.distinctPairs, backgroundCount: backgroundCount,
+            startSeconds: startSeconds)
     }
 
     /// Flags each address in turn: pushes its alert line, waits for the backend's apply to
