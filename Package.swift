@@ -30,7 +30,7 @@ let package = Package(
             resources: [.copy("Resources/library"), .copy("Resources/dashboard")]),
         .executableTarget(
             name: "AgoraCLI", dependencies: ["Agora", "Datalog", "DataSources", "OpenStack", "Enforcement"]),
-        .executableTarget(name: "AgoraBench", dependencies: ["Agora", "Datalog", "DataSources"]),
+        .executableTarget(name: "AgoraBench", dependencies: ["Agora", "Datalog", "DataSources", "Enforcement"]),
         .target(name: "LiveCloudSupport", dependencies: ["OpenStack"], path: "Tests/LiveCloudSupport"),
         .testTarget(name: "DatalogTests", dependencies: ["Datalog"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),

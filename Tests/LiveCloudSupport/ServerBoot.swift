@@ -42,7 +42,8 @@ public enum ServerBoot {
     /// Deletes test servers (named `agora-...`) created more than ten minutes ago, and waits
     /// until Nova has let them go.
     static func removeStaleServers(_ nova: NovaClient) async throws {
-        let servers = try await nova.service.send("GET", "/servers/detail?all_tenants=1&limit=1000")["servers"]?.arrayValue ?? []
+        let servers =
+            try await nova.service.send("GET", "/servers/detail?all_tenants=1&limit=1000")["servers"]?.arrayValue ?? []
         let formatter = ISO8601DateFormatter()
         let cutoff = Date().addingTimeInterval(-600)
         var deleted: [String] = []
@@ -54,7 +55,8 @@ public enum ServerBoot {
             deleted.append(id)
         }
         for _ in 0..<60 where !deleted.isEmpty {
-            let remaining = try await nova.service.send("GET", "/servers?all_tenants=1&limit=1000")["servers"]?.arrayValue ?? []
+            let remaining =
+                try await nova.service.send("GET", "/servers?all_tenants=1&limit=1000")["servers"]?.arrayValue ?? []
             if !remaining.contains(where: { deleted.contains($0["id"]?.stringValue ?? "") }) { return }
             try await Task.sleep(nanoseconds: 500_000_000)
         }

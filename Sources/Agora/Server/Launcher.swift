@@ -19,10 +19,12 @@ public final class Launcher: @unchecked Sendable {
     ///   - simulatedCloud: the cloud behind `simulated` data sources and the simulated backend;
     ///     nil when the service talks only to a real cloud.
     ///   - simulatedLatency: seconds each change of the simulated backend waits before it is made.
+    ///   - wrapBackend: applied to each backend before enforcement gets it, so that a benchmark
+    ///     can time or count the calls; the default hands each backend over unchanged.
     public static func start(
         configuration: ServiceConfiguration, simulatedCloud: SimulatedCloud? = nil, simulatedLatency: Double = 0,
         logger: Logger = Logger(label: "agora"), enforcementClock: any EnforcementClock = SystemClock(),
-        session givenSession: Session? = nil
+        session givenSession: Session? = nil, wrapBackend: (any ActionBackend) -> any ActionBackend = { $0 }
     ) async throws -> Launcher {
         try configuration.checkSafety()
         let session = try givenSession ?? openStackSession(configuration, logger: logger)
@@ -41,7 +43,7 @@ public final class Launcher: @unchecked Sendable {
         if let session { backends.append(OpenStackBackend(session: session)) }
         let namespace = configuration.text("enforcement", "nft_namespace")
         backends.append(NftablesBackend(runner: CommandRunner(namespace: namespace.isEmpty ? nil : namespace)))
-        try service.enableEnforcement(backends: backends, clock: enforcementClock)
+        try service.enableEnforcement(backends: backends.map(wrapBackend), clock: enforcementClock)
 
         // The notifier subscribes before the sources start, so that it receives their first events.
         let notifier = try Notifier.make(

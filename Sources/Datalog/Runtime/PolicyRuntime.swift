@@ -215,6 +215,15 @@ public final class PolicyRuntime {
         return result
     }
 
+    /// Returns the rows of a table (`policy:table`) whose column `column` (from 0) equals `value`,
+    /// as values. Scans the table's interned rows once and converts only the matches.
+    public func rows(of table: String, column: Int, equals value: Value) -> [Row] {
+        guard let relation = engine.existingRelation(table), column >= 0, column < relation.arity else { return [] }
+        var slots = [Slot](repeating: .wildcard, count: relation.arity)
+        slots[column] = .constant(engine.interner.intern(value))
+        return engine.matchingRows(relation.id, slots).map { $0.map { engine.interner.value($0) } }
+    }
+
     /// Returns whether a table (`policy:table`) exists: it has had rows, rules or a declared schema.
     public func hasTable(_ table: String) -> Bool {
         if engine.existingRelation(table) != nil { return true }

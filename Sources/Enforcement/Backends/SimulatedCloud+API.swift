@@ -6,9 +6,11 @@ import OpenStack
 extension SimulatedCloud {
     public func servers() -> [JSON] {
         lock.withLock {
-            serverTable.values.sorted { $0.id < $1.id }.map { server in
+            // Grouping the ports by device once keeps a listing linear in the size of the cloud.
+            let portsByDevice = Dictionary(grouping: portTable.values, by: \.deviceID)
+            return serverTable.values.sorted { $0.id < $1.id }.map { server in
                 var addresses: [String: JSON] = [:]
-                for port in portTable.values.filter({ $0.deviceID == server.id }).sorted(by: { $0.id < $1.id }) {
+                for port in (portsByDevice[server.id] ?? []).sorted(by: { $0.id < $1.id }) {
                     let network = networkTable[port.networkID]?.name ?? port.networkID
                     let entries = port.fixedIPs.map { fixed -> JSON in
                         [
