@@ -25,14 +25,17 @@ public enum Store {
 
     /// Opens the store at `location` (a file path or a `postgresql://` URL) and brings its
     /// schema up to date. A store written by a newer Agora is rejected, as `Migrator.apply` says.
-    public static func open(_ location: String) throws -> any Database {
-        try open(StoreLocation(location))
+    /// `durability` applies to a SQLite file; PostgreSQL follows its server's settings.
+    public static func open(_ location: String, durability: SQLiteDatabase.Durability = .full) throws -> any Database {
+        try open(StoreLocation(location), durability: durability)
     }
 
-    public static func open(_ location: StoreLocation) throws -> any Database {
+    public static func open(_ location: StoreLocation, durability: SQLiteDatabase.Durability = .full) throws
+        -> any Database
+    {
         let database: any Database
         switch location {
-        case .sqlite(let path): database = try SQLiteDatabase(path: path)
+        case .sqlite(let path): database = try SQLiteDatabase(path: path, durability: durability)
         case .postgres(let conninfo): database = try PostgresDatabase(conninfo: conninfo)
         }
         do {

@@ -31,6 +31,11 @@ public struct ConfigOption: Sendable {
             "DEFAULT", "database", .text, "",
             "Store location: a SQLite file path or a postgresql:// URL. Empty: agora.db in data_dir."),
         ConfigOption(
+            "DEFAULT", "store_sync", .choice(["normal", "full"]), "normal",
+            "SQLite durability. normal: a commit survives a crash of Agora (the write-ahead log is synced at "
+                + "checkpoints); full: every commit is synced to disk first, so it also survives a power loss, "
+                + "at several milliseconds per commit."),
+        ConfigOption(
             "DEFAULT", "auth_strategy", .choice(["keystone", "token", "noauth"]), "token",
             "keystone: validate X-Auth-Token with Keystone. token: Agora's own API keys. "
                 + "noauth: no checks; refused unless bind_host is a loopback address."),

@@ -17,7 +17,9 @@ extension AgoraService {
             try FileManager.default.createDirectory(
                 atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         }
-        let database = try Store.open(location)
+        let durability: SQLiteDatabase.Durability =
+            configuration.text("DEFAULT", "store_sync") == "full" ? .full : .normal
+        let database = try Store.open(location, durability: durability)
         let persistence = StorePersistence(database: database)
         let offsets = try FileOffsetStore(
             url: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("ingest-offsets.json"))
