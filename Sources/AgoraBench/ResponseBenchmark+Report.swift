@@ -45,7 +45,7 @@ extension ResponseBenchmark {
             distinct source and destination pairs, so its first pass inserts mostly new `ids:ip_packet` rows and
             later passes refresh rows the ids source already holds. Starting the service and loading the cloud
             into the engine took \(String(format: "%.1f", result.startSeconds)) s. The store is SQLite in WAL mode
-            with `synchronous = FULL` in a temporary folder.
+            with `synchronous = NORMAL` (`store_sync = normal`, the default) in a temporary folder.
 
             \(table)
 
