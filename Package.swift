@@ -33,7 +33,7 @@ let package = Package(
         .executableTarget(name: "AgoraBench", dependencies: ["Agora", "Datalog", "DataSources", "Enforcement"]),
         .target(name: "LiveCloudSupport", dependencies: ["OpenStack"], path: "Tests/LiveCloudSupport"),
         .testTarget(name: "DatalogTests", dependencies: ["Datalog"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Enforcement", "Datalog"]),
         .testTarget(
             name: "EnforcementTests",
             dependencies: ["Enforcement", "Store", "OpenStack", "Datalog", "DataSources", "LiveCloudSupport"]),

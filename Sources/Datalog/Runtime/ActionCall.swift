@@ -7,6 +7,13 @@ public struct ActionCall: Hashable, Sendable {
     public var action: String
     public var arguments: [Value]
 
+    public init(policy: String, service: String, action: String, arguments: [Value]) {
+        self.policy = policy
+        self.service = service
+        self.action = action
+        self.arguments = arguments
+    }
+
     /// The calls that the inserted rows of `execute[...]` tables in `deltas` request.
     public static func calls(in deltas: [TableDelta]) -> [ActionCall] {
         var result: [ActionCall] = []
