@@ -156,6 +156,11 @@ public final class PushSource: ManagedSource, @unchecked Sendable {
                 source: config.name, option: "row", value: "[" + row.map(\.description).joined(separator: ", ") + "]",
                 expected: "\(columns.count) values (\(columns.joined(separator: ", ")))")
         }
+        // One replacement at a time, from the store write to the delivery: two pushes that
+        // interleaved could leave the store with one's rows and the engine with the other's, or
+        // hand the engine their deltas in the wrong order.
+        lock.lock()
+        defer { lock.unlock() }
         if let records {
             let texts = rows.map { JSON.array($0.map(AgoraAPI.json)).text }
             do {
@@ -165,13 +170,10 @@ public final class PushSource: ManagedSource, @unchecked Sendable {
                     source: config.name, option: "rows", value: table, expected: "rows the store accepts: \(error)")
             }
         }
-        lock.lock()
         let new = Set(rows)
         let old = current[full] ?? []
         current[full] = new
         let delta = TableDelta(table: full, inserted: Array(new.subtracting(old)), deleted: Array(old.subtracting(new)))
-        let deliver = self.deliver
-        lock.unlock()
         box.update {
             $0.initialized = true
             $0.lastUpdated = Date()
