@@ -102,7 +102,7 @@ public final class IncidentTracker: @unchecked Sendable {
     private func open(policy: String, vmID: String, row: Row) -> Incident {
         let now = clock()
         let server = engine.withRuntime { runtime in
-            runtime.rows(of: "nova:servers").first { $0.first?.string == vmID }
+            runtime.rows(of: "nova:servers", column: 0, equals: .string(vmID)).first
         }
         let tenant = row.count > 3 ? row[3].string : nil
         return Incident(
@@ -140,8 +140,8 @@ public final class IncidentTracker: @unchecked Sendable {
     static func evidence(_ runtime: PolicyRuntime, source: String, external: String) -> [(table: String, row: String)] {
         var lines: [(table: String, row: String)] = []
         let format = { (table: String, row: Row) in table + "(" + row.map(\.description).joined(separator: ", ") + ")" }
-        let alerts = runtime.rows(of: "ids:alerts").filter {
-            $0.count > 5 && $0[3].string == source && $0[5].string == external
+        let alerts = runtime.rows(of: "ids:alerts", column: 3, equals: .string(source)).filter {
+            $0.count > 5 && $0[5].string == external
         }
         for alert in alerts.suffix(5) { lines.append(("ids:alerts", format("ids:alerts", alert))) }
         if alerts.isEmpty, runtime.rowCount(of: "ids:ip_packet") > 0 {
