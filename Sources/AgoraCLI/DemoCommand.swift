@@ -32,6 +32,7 @@ enum DemoCommand {
             options.bindHost = String(bind[..<colon])
             options.bindPort = port
         }
+        options.keepsRunning = !parsed.switches.contains("once")
         if let eve = parsed[option: "eve"] {
             guard FileManager.default.isReadableFile(atPath: eve) else {
                 return ServeCommand.fail("agora demo: cannot read the EVE file \(eve)", status: 2)

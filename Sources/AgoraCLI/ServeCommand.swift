@@ -47,6 +47,8 @@ enum ServeCommand {
             configuration =
                 try parsed[option: "config"].map { try ServiceConfiguration(file: $0) } ?? ServiceConfiguration()
             try applyOverrides(parsed, to: &configuration)
+        } catch let error as CommandLineArguments.UsageError {
+            return fail("agora serve: \(error.message)\n\(usage)", status: 2)
         } catch {
             return fail("agora serve: \(error)", status: 2)
         }
@@ -89,9 +91,14 @@ enum ServeCommand {
         } catch {
             return fail("agora serve: \(error)", status: 1)
         }
-        print("agora \(AgoraVersion.current) serving \(launcher.url) (auth \(configuration.authStrategy))")
+        let banner = "agora \(AgoraVersion.current) serving \(launcher.url) (auth \(configuration.authStrategy))\n"
+        FileHandle.standardOutput.write(Data(banner.utf8))
         if let token = launcher.bootstrapToken {
-            print("first admin API key (also in \(configuration.dataDirectory)/admin-token): \(token)")
+            // The key itself stays out of the output, which often ends up in a log.
+            _ = token
+            let path = (configuration.dataDirectory as NSString).appendingPathComponent("admin-token")
+            FileHandle.standardOutput.write(
+                Data("the first admin API key is in \(path) (readable by this user only)\n".utf8))
         }
         await waitForSignal()
         logger.info("stopping")

@@ -58,6 +58,7 @@ public struct INIFile: Sendable, Equatable {
 public enum ConfigError: Error, Equatable, CustomStringConvertible {
     case syntax(source: String, line: Int, message: String)
     case unknownOption(source: String, line: Int, section: String, name: String)
+    case unknownSection(source: String, line: Int, section: String, known: [String])
     case invalidValue(source: String, line: Int, section: String, name: String, value: String, expected: String)
     case unreadable(path: String, message: String)
     case unsafe(message: String)
@@ -67,6 +68,9 @@ public enum ConfigError: Error, Equatable, CustomStringConvertible {
         case .syntax(let source, let line, let message): return "\(source):\(line): \(message)"
         case .unknownOption(let source, let line, let section, let name):
             return "\(source):\(line): unknown option \(name) in [\(section)]; `agora serve --help-config` lists them"
+        case .unknownSection(let source, let line, let section, let known):
+            return "\(source):\(line): unknown section [\(section)]; the sections are "
+                + known.map { "[\($0)]" }.joined(separator: ", ")
         case .invalidValue(let source, let line, let section, let name, let value, let expected):
             return "\(source):\(line): [\(section)] \(name) = \(value) is not valid; expected \(expected)"
         case .unreadable(let path, let message): return "cannot read \(path): \(message)"

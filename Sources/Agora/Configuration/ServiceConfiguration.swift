@@ -23,14 +23,24 @@ public struct ServiceConfiguration: Sendable {
         let ini = try INIFile(text: text, source: path)
         var sources: [String: DataSourceConfig] = [:]
         var order: [String] = []
+        var lines: [String: (section: Int, driver: Int, options: [String: Int])] = [:]
+        let sections = Set(ConfigOption.all.map(\.section))
         for entry in ini.entries {
+            if !entry.section.hasPrefix("datasource "), !sections.contains(entry.section) {
+                throw .unknownSection(
+                    source: path, line: entry.line, section: entry.section,
+                    known: sections.sorted() + ["datasource NAME"])
+            }
             if entry.section.hasPrefix("datasource ") {
                 let name = entry.section.dropFirst("datasource ".count).trimmingCharacters(in: .whitespaces)
                 if sources[name] == nil {
                     sources[name] = DataSourceConfig(name: name, driver: "")
                     order.append(name)
+                    lines[name] = (entry.line, entry.line, [:])
                 }
+                lines[name]?.options[entry.name] = entry.line
                 if entry.name == "driver" {
+                    lines[name]?.driver = entry.line
                     sources[name]?.driver = entry.value
                 } else if entry.name == "description" {
                     sources[name]?.description = entry.value
@@ -47,11 +57,26 @@ public struct ServiceConfiguration: Sendable {
             values[option.section + "." + option.name] = entry.value
         }
         for name in order {
-            guard let source = sources[name], ConfigOption.driverOptions[source.driver] != nil else {
+            let at = lines[name] ?? (0, 0, [:])
+            guard let source = sources[name], let known = ConfigOption.driverOptions[source.driver] else {
                 let driver = sources[name]?.driver ?? ""
                 throw .invalidValue(
-                    source: path, line: 0, section: "datasource \(name)", name: "driver", value: driver,
+                    source: path, line: at.driver, section: "datasource \(name)", name: "driver",
+                    value: driver.isEmpty ? "(missing)" : driver,
                     expected: ConfigOption.driverOptions.keys.sorted().joined(separator: ", "))
+            }
+            // Each option checked here, so that a typo stops the server with its line, not a data
+            // source half-way through the start.
+            let names = Set(known.map(\.name))
+            for option in source.options.keys.sorted() where !names.contains(option) {
+                throw .unknownOption(
+                    source: path, line: at.options[option] ?? at.section, section: "datasource \(name)",
+                    name: option + " (driver \(source.driver) takes " + names.sorted().joined(separator: ", ") + ")")
+            }
+            for option in known where option.required && (source.options[option.name] ?? "").isEmpty {
+                throw .invalidValue(
+                    source: path, line: at.section, section: "datasource \(name)", name: option.name,
+                    value: "(missing)", expected: option.help)
             }
             dataSources.append(source)
         }

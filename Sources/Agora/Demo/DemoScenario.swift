@@ -16,6 +16,9 @@ public final class DemoScenario: @unchecked Sendable {
         public var quietSeconds = 3.0
         /// How long to wait for the quarantine before giving up.
         public var timeoutSeconds = 60.0
+        /// Whether the service keeps running after the scenario, so that the dashboard and the
+        /// release command it prints can be used (false for `--once`).
+        public var keepsRunning = true
 
         public init() {}
     }
@@ -87,6 +90,7 @@ public final class DemoScenario: @unchecked Sendable {
             say("Replaying \(eve.path)")
         }
         let outcome = await waitForContainment(service)
+        guard options.keepsRunning else { return outcome }
         say("")
         say("Dashboard: \(launcher.url)/dashboard/")
         if let id = outcome.incidentID {

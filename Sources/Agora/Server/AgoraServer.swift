@@ -101,7 +101,8 @@ public final class AgoraServer: @unchecked Sendable {
 
     private static let unauthorized = APIFailure(
         status: 401, code: 401,
-        message: "Unauthorized::send a valid token in X-Auth-Token (a Keystone token or an Agora API key)")
+        message: "Unauthorized::send a valid token in X-Auth-Token: a Keystone token, or an Agora API key "
+            + "(the first admin key is in the file admin-token of the server's data directory)")
 
     private func apiRequest(_ request: HTTP.HTTPRequest) throws -> HTTP.HTTPResponse {
         // A browser asking for the root gets the dashboard; API clients get Congress's version list.

@@ -16,6 +16,7 @@ public final class BlocklistSource: ManagedSource, @unchecked Sendable {
     ]
     private let driver: BlocklistDriver
     private var task: Task<Void, Never>?
+    private var failureTask: Task<Void, Never>?
     private let box = StatusBox()
 
     private let basePolicy: FeedPolicy
@@ -48,6 +49,17 @@ public final class BlocklistSource: ManagedSource, @unchecked Sendable {
 
     public func status() -> SourceStatus { box.read() }
 
+    /// Copies the driver's failed feeds into the status, as its last error.
+    private func recordFailures() async {
+        let failures = await driver.failures
+        box.update {
+            $0.lastError =
+                failures.isEmpty
+                ? nil
+                : failures.sorted { $0.key < $1.key }.map { "feed \($0.key): \($0.value)" }.joined(separator: "; ")
+        }
+    }
+
     /// Checks feeds loaded from now on against `networks` too: the cloud's own subnets and the
     /// addresses of its routers and DHCP ports, which no feed entry may cover.
     public func protect(_ networks: [(network: IPNetwork, name: String)]) async {
@@ -61,6 +73,7 @@ public final class BlocklistSource: ManagedSource, @unchecked Sendable {
     public func loadNow(deliver: @Sendable ([TableDelta]) -> Void) async {
         let deltas = await driver.refreshAll()
         record(deltas)
+        await recordFailures()
         if !deltas.isEmpty { deliver(deltas) }
     }
 
@@ -73,9 +86,19 @@ public final class BlocklistSource: ManagedSource, @unchecked Sendable {
                 deliver(deltas)
             }
         }
+        // The driver's refresh loop reports only changes, so failures are copied in on a timer.
+        failureTask = Task.detached { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: 30_000_000_000)
+                await self?.recordFailures()
+            }
+        }
     }
 
-    public func stop() { task?.cancel() }
+    public func stop() {
+        task?.cancel()
+        failureTask?.cancel()
+    }
 
     private func record(_ deltas: [TableDelta]) { Self.record(deltas, in: box) }
 

@@ -113,7 +113,9 @@ public final class IDSSource: ManagedSource, @unchecked Sendable {
     @discardableResult
     public func pollOnce() -> Int {
         var count = 0
+        var missing: [String] = []
         for follower in followers {
+            if !FileManager.default.fileExists(atPath: follower.path) { missing.append(follower.path) }
             var batch: [(ArraySlice<UInt8>, String, Int, Bool)] = []
             do {
                 try follower.poll(
@@ -145,6 +147,9 @@ public final class IDSSource: ManagedSource, @unchecked Sendable {
         if !expired.isEmpty { deliver?(expired) }
         box.update {
             $0.initialized = true
+            if !missing.isEmpty {
+                $0.lastError = "waiting for " + missing.joined(separator: ", ") + ": no such file"
+            }
             if $0.lastError == nil { $0.lastUpdated = Date() }
         }
         return count

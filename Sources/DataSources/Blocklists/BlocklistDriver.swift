@@ -51,6 +51,9 @@ public actor BlocklistDriver: DataSourceDriver {
         self.logger = logger
     }
 
+    /// Feeds whose last refresh failed, with the reason; a feed leaves it when a refresh succeeds.
+    public private(set) var failures: [String: String] = [:]
+
     /// Replaces the rules entries must pass, such as the networks no entry may overlap. Feeds
     /// loaded later are checked against it.
     public func setPolicy(_ policy: FeedPolicy) {
@@ -68,6 +71,7 @@ public actor BlocklistDriver: DataSourceDriver {
         } catch {
             logger.error(
                 "feed refresh failed, keeping the previous list", metadata: ["feed": name, "error": "\(error)"])
+            failures[name] = error.description
             return .failed(error.description)
         }
         guard case .content(let bytes, let next) = result else { return .unchanged }
@@ -78,9 +82,11 @@ public actor BlocklistDriver: DataSourceDriver {
         }
         if let reason = loaded.rejectionReason {
             logger.error("feed refused, keeping the previous list", metadata: ["feed": name, "reason": reason])
+            failures[name] = reason
             return .failed(reason)
         }
         validators[name] = next
+        failures[name] = nil
         let deltas = store.replace(feed: name, entries: loaded.entries)
         logger.info(
             "feed loaded",

@@ -57,12 +57,12 @@ async function start() {
         document.getElementById('main').focus({ preventScroll: true });
     });
 
-    if (token()) {
-        try {
-            await loadIdentity();
-        } catch {
-            clearSession();
-        }
+    // Without a token, a server that runs without authentication (the demo) still answers
+    // whoami, and the page goes straight in; any other server answers 401 and shows the login.
+    try {
+        await loadIdentity();
+    } catch {
+        clearSession();
     }
     await render();
 }
