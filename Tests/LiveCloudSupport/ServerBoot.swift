@@ -21,6 +21,14 @@ public enum ServerBoot {
             } catch OpenStackError.http(let failure) where failure.status == 403 && failure.message.contains("Quota") {
                 try await removeStaleServers(nova)
                 created = try await nova.createServer(fields)
+            } catch OpenStackError.http(let failure)
+                where failure.status == 400 && failure.message.contains("could not be found")
+            {
+                // Nova sometimes fails to read a port that Neutron created a moment before (both
+                // keep their data in SQLite here); the port is there, so the boot is tried again.
+                fault = failure.message
+                try await Task.sleep(nanoseconds: 2_000_000_000)
+                continue
             }
             let serverID = try #require(created["id"]?.stringValue)
             for _ in 0..<120 {
