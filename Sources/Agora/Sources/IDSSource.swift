@@ -43,22 +43,13 @@ public final class IDSSource: ManagedSource, @unchecked Sendable {
             throw .invalidOption(
                 source: config.name, option: "format", value: format, expected: "suricata, snort or zeek")
         }
-        let retention = try Self.integer(config, "retention_seconds", default: 900)
-        interval = Double(try Self.integer(config, "poll_interval_ms", default: 200)) / 1000
+        let retention = try config.positiveInteger("retention_seconds", default: 900)
+        interval = Double(try config.positiveInteger("poll_interval_ms", default: 200)) / 1000
         driver = IDSDriver(retentionSeconds: retention, logger: logger, makeTranslator: make)
         let paths = (config.options["files"] ?? "").split(separator: ",").map {
             $0.trimmingCharacters(in: .whitespaces)
         }.filter { !$0.isEmpty }
         followers = paths.map { FileFollower(path: $0, store: offsets, logger: logger) }
-    }
-
-    static func integer(_ config: DataSourceConfig, _ option: String, default value: Int64) throws(SourceError) -> Int64
-    {
-        guard let text = config.options[option] else { return value }
-        guard let number = Int64(text), number > 0 else {
-            throw .invalidOption(source: config.name, option: option, value: text, expected: "a positive integer")
-        }
-        return number
     }
 
     public func status() -> SourceStatus {
@@ -174,31 +165,6 @@ public final class IDSSource: ManagedSource, @unchecked Sendable {
         while !Thread.current.isCancelled {
             let read = pollOnce()
             if read == 0 { Thread.sleep(forTimeInterval: interval) }
-        }
-    }
-}
-
-/// Why a data source could not be configured or started.
-public enum SourceError: Error, Equatable, CustomStringConvertible {
-    case unknownDriver(String)
-    case invalidOption(source: String, option: String, value: String, expected: String)
-    case missingOption(source: String, option: String)
-    case unknownOptions(source: String, options: [String])
-    case secretInConfig(source: String, option: String)
-
-    public var description: String {
-        switch self {
-        case .unknownDriver(let driver):
-            return "Invalid driver: \(driver); `GET /v1/system/drivers` lists the drivers"
-        case .invalidOption(let source, let option, let value, let expected):
-            return "data source \(source): option \(option) is '\(value)'; expected \(expected)"
-        case .missingOption(let source, let option):
-            return "Missing required config options: \(option) (data source \(source))"
-        case .unknownOptions(let source, let options):
-            return "Invalid driver options: \(options.joined(separator: ", ")) (data source \(source))"
-        case .secretInConfig(let source, let option):
-            return "data source \(source): option \(option) holds a secret; name a cloud from clouds.yaml "
-                + "(option `cloud`) or set OS_* variables for the server instead"
         }
     }
 }

@@ -26,6 +26,17 @@ public struct DataSourceConfig: Sendable, Equatable {
     }
 }
 
+extension DataSourceConfig {
+    /// Reads option `option` as a positive whole number, or `value` when the option is absent.
+    func positiveInteger(_ option: String, default value: Int64) throws(SourceError) -> Int64 {
+        guard let text = options[option] else { return value }
+        guard let number = Int64(text), number > 0 else {
+            throw .invalidOption(source: name, option: option, value: text, expected: "a positive integer")
+        }
+        return number
+    }
+}
+
 /// What a running data source reports: Congress's status fields and Agora's ingest counters.
 public struct SourceStatus: Sendable, Equatable {
     public var lastUpdated: Date?

@@ -20,7 +20,7 @@ public final class OpenStackSource: ManagedSource, @unchecked Sendable {
     public init(config: DataSourceConfig, session: Session, logger: Logger) throws(SourceError) {
         self.config = config
         self.logger = logger
-        let period = Double(try IDSSource.integer(config, "poll_time", default: 10))
+        let period = Double(try config.positiveInteger("poll_time", default: 10))
         switch config.driver {
         case "nova": driver = NovaDriver(session: session, period: period)
         case "neutronv2": driver = NeutronDriver(session: session, period: period)
