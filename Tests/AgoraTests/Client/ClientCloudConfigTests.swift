@@ -1,4 +1,5 @@
 import Foundation
+import LiveCloudSupport
 import Testing
 
 @Suite(.serialized) struct ClientCloudConfigTests {
@@ -75,12 +76,5 @@ import Testing
 
 /// Whether the test cloud's Keystone answers on 127.0.0.1:5000.
 enum KeystoneServer {
-    static let isUp: Bool = {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = ["-s", "-o", "/dev/null", "-m", "2", "http://127.0.0.1:5000/v3"]
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
-    }()
+    static let isUp = HTTPProbe.status(URL(string: "http://127.0.0.1:5000/v3")!) == 200
 }

@@ -19,20 +19,7 @@ struct OpenStackFlowTests {}
 
 /// Whether the test servers answer without Keystone, as `make openstack` starts them.
 enum NoauthCloud {
-    static let isUp: Bool = {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:9696/v2.0/networks")!)
-        request.timeoutInterval = 2
-        let semaphore = DispatchSemaphore(value: 0)
-        let box = Box()
-        URLSession.shared.dataTask(with: request) { _, response, _ in
-            box.up = (response as? HTTPURLResponse)?.statusCode == 200
-            semaphore.signal()
-        }.resume()
-        semaphore.wait()
-        return box.up
-    }()
-
-    final class Box: @unchecked Sendable { var up = false }
+    static let isUp = HTTPProbe.status(URL(string: "http://127.0.0.1:9696/v2.0/networks")!) == 200
 }
 
 extension OpenStackFlowTests {

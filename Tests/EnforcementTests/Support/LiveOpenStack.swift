@@ -23,18 +23,7 @@ enum OpenStackServers {
     static let imageID = "155d900f-4e14-4e4c-a73d-069cbf4541e6"
 
     /// The status of an anonymous Neutron listing: 200 without Keystone, 401 with it, nil when the servers are down.
-    static let neutronStatus: Int? = {
-        let semaphore = DispatchSemaphore(value: 0)
-        let box = StatusBox()
-        var request = URLRequest(url: neutronNetworksURL)
-        request.timeoutInterval = 2
-        URLSession.shared.dataTask(with: request) { _, response, _ in
-            box.status = (response as? HTTPURLResponse)?.statusCode
-            semaphore.signal()
-        }.resume()
-        semaphore.wait()
-        return box.status
-    }()
+    static let neutronStatus: Int? = HTTPProbe.status(neutronNetworksURL)
 
     static var isUp: Bool { neutronStatus != nil }
     static var usesKeystone: Bool { neutronStatus != 200 }
@@ -57,10 +46,6 @@ enum OpenStackServers {
 
     static func bootActive(_ nova: NovaClient, _ fields: [String: JSON]) async throws -> String {
         try await ServerBoot.bootActive(nova, fields)
-    }
-
-    private final class StatusBox: @unchecked Sendable {
-        var status: Int?
     }
 }
 

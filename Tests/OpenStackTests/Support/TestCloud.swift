@@ -73,22 +73,7 @@ enum TestCloud {
     }
 
     /// Returns the status of a GET, or nil when no response arrives within two seconds.
-    static func probe(_ url: URL) -> Int? {
-        let semaphore = DispatchSemaphore(value: 0)
-        let box = StatusBox()
-        var request = URLRequest(url: url)
-        request.timeoutInterval = 2
-        URLSession.shared.dataTask(with: request) { _, response, _ in
-            box.status = (response as? HTTPURLResponse)?.statusCode
-            semaphore.signal()
-        }.resume()
-        semaphore.wait()
-        return box.status
-    }
-
-    private final class StatusBox: @unchecked Sendable {
-        var status: Int?
-    }
+    static func probe(_ url: URL) -> Int? { HTTPProbe.status(url) }
 }
 
 /// Collects log lines so a test can check that no secret was written.
