@@ -79,10 +79,10 @@ public struct GuardSettings: Sendable, Codable, Equatable {
     /// Whether a VM response needs the source address attributed to the VM (anti-spoofing).
     public var requireSourceAttribution = true
     /// Whether the attributing port must have port security on. A port without it can send from
-    /// any address, and others on its network can send from its address. Off by default: a VM
-    /// whose own fixed IP sent the traffic is acted on even when its port lacks port security,
-    /// because such ports (routers, firewalls, NFV appliances) are exactly the ones attackers
-    /// reach, and the quarantine then falls back to setting the port down.
+    /// any address, and others on its network can send from its address. Off by default, so a
+    /// VM whose own fixed IP sent the traffic is acted on even without port security. Such ports
+    /// (routers, firewalls, NFV appliances) are the ones attackers reach, and the quarantine
+    /// sets them down instead.
     public var requirePortSecurity = false
     /// The oldest inventory, in seconds, on which the guard still decides to act.
     public var maxInventoryAge: Double = 120
